@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { relative } from 'node:path';
+import type { Contract, GapPolicy } from '../openapi/index.ts';
+import { answerRequest, type MockAnswer, type MockContext } from './answer-request.ts';
+import { addCorsHeaders, answerPreflight, isPreflight } from './cors.ts';
+import { renderIndexPage } from './index-page.ts';
+import type { PrismEngine } from './prism-engine.ts';
+import { readBody } from './read-body.ts';
+import { routeOperation } from './route-operation.ts';
+
+/** The header that says where an answer came from: a document example or a gap-policy rule. */
+export const SOURCE_HEADER = 'x-mock-source';
+
+export interface MockServerOptions {
+  readonly contract: Contract;
+  readonly policy: GapPolicy;
+  readonly engine: PrismEngine;
+  /** Called with one line per answered request; omit to log nothing. */
+  readonly log?: (line: string) => void;
+}
+
+/** Builds the mock's HTTP server (not yet listening): CORS and the index page here, everything else in answerRequest. */
+export function createMockServer(options: MockServerOptions): Server {
+  const context: MockContext = {
+    contract: options.contract,
+    policy: options.policy,
+    engine: options.engine,
+    documentLabel: relative(process.cwd(), options.contract.documentPath),
+    policyLabel: relative(process.cwd(), options.policy.path),
+  };
+  const server = createServer((request, response) => {
+    const started = performance.now();
+    handle(context, request, response).then(
+      (summary) =>
+        options.log?.(`${request.method} ${request.url} → ${summary} (${(performance.now() - started).toFixed(1)} ms)`),
+      (error: unknown) => {
+        // Only a bug of ours lands here: answer in the policy's shape rather than leave the client hanging.
+        options.log?.(`${request.method} ${request.url} → failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!response.headersSent) {
+          const body = JSON.stringify({
+            [context.policy.errorEnvelope.flagProperty]: false,
+            [context.policy.errorEnvelope.messageProperty]: 'The mock failed to answer; see its log.',
+          });
+          response.writeHead(500, { 'content-type': 'application/json' }).end(body);
+        } else {
+          response.destroy();
+        }
+      },
+    );
+  });
+  return server;
+}
+
+async function handle(context: MockContext, request: IncomingMessage, response: ServerResponse): Promise<string> {
+  const url = new URL(request.url ?? '/', 'http://mock.invalid');
+  const method = request.method ?? 'GET';
+  if (isPreflight(request)) {
+    const route = routeOperation(
+      context.contract.operations,
+      request.headers['access-control-request-method'] ?? '',
+      url.pathname,
+    );
+    const methods =
+      route.kind === 'no-method' ? route.allowed : route.kind === 'operation' ? [route.operation.method.toUpperCase()] : [];
+    answerPreflight(request, response, methods);
+    return '204 preflight';
+  }
+  addCorsHeaders(request, response);
+  if ((method === 'GET' || method === 'HEAD') && (url.pathname === '/' || url.pathname === '/index.html')) {
+    const origin = `http://${request.headers.host ?? 'localhost'}`;
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', [SOURCE_HEADER]: 'index page' });
+    response.end(method === 'HEAD' ? undefined : renderIndexPage(context.contract, origin));
+    return '200 index page';
+  }
+  const body = await readBody(request, context.policy.maxRequestBodyBytes);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const answer = await answerRequest(context, { method, path: url.pathname, query: url.searchParams, headers, body });
+  if (body.kind === 'too-large') {
+    // The rest of the upload was never read; closing is the only way to stop the client sending it.
+    response.shouldKeepAlive = false;
+  }
+  if (answer.delayMs > 0 && !(await wait(answer.delayMs, response)))
+    return `${answer.status} abandoned by the client during the delay`;
+  deliver(answer, request, response);
+  return `${answer.fault ? `fault ${answer.fault} over ` : ''}${answer.status} from ${answer.source}`;
+}
+
+/** Waits, unless the client goes away first; true when the wait ran its course. */
+function wait(ms: number, response: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      response.off('close', onClose);
+      resolve(true);
+    }, ms);
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    response.once('close', onClose);
+  });
+}
+
+function deliver(answer: MockAnswer, request: IncomingMessage, response: ServerResponse): void {
+  const headers = { ...answer.headers, [SOURCE_HEADER]: answer.source };
+  switch (answer.fault) {
+    case 'reset':
+      request.socket.resetAndDestroy();
+      return;
+    case 'hang':
+      // Never answer: the server's close() ends the connection when the mock stops.
+      return;
+    case 'truncated-json': {
+      const bytes = Buffer.from(answer.body);
+      response.writeHead(answer.status, { ...headers, 'content-length': String(bytes.length) });
+      response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => request.socket.destroy());
+      return;
+    }
+    case undefined: {
+      const bytes = Buffer.from(answer.body);
+      response.writeHead(answer.status, { ...headers, 'content-length': String(bytes.length) });
+      response.end(request.method === 'HEAD' ? undefined : bytes);
+    }
+  }
+}

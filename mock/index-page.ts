@@ -1,0 +1,81 @@
+import type { Contract, OperationContract, ResponseExample } from '../openapi/index.ts';
+import { FAULTS, MAX_DELAY_MS } from './choose-delivery.ts';
+import { containsSubset } from './contains-subset.ts';
+
+/** Renders the page served at GET /: each operation, its scenarios, and a fetch snippet to copy for each. */
+export function renderIndexPage(contract: Contract, origin: string): string {
+  const sections = contract.operations.map((operation) => renderOperation(operation, origin)).join('\n');
+  const faults = Object.entries(FAULTS)
+    .map(([name, what]) => `<li><code>?__fault=${escapeHtml(name)}</code>: ${escapeHtml(what)}</li>`)
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(contract.title)} mock</title>
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
+code, pre { font: 13px ui-monospace, monospace; }
+pre { background: #f5f5f5; padding: .75rem; overflow-x: auto; margin: .25rem 0; }
+table { border-collapse: collapse; width: 100%; }
+td, th { border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; vertical-align: top; }
+button { font: inherit; cursor: pointer; }
+</style>
+</head>
+<body>
+<h1>${escapeHtml(contract.title)} mock</h1>
+<p>Every answer is a named example of <code>${escapeHtml(contract.documentPath.split('/').slice(-2).join('/'))}</code> or a rule of the gap policy;
+the <code>X-Mock-Source</code> header says which. Any non-empty bearer token is accepted.</p>
+${sections}
+<h2>Delays and faults</h2>
+<ul>
+<li><code>?__delay=MS</code> or <code>Prefer: delay=MS</code>: hold the answer (0 to ${MAX_DELAY_MS} ms)</li>
+${faults}
+</ul>
+<script>
+for (const button of document.querySelectorAll('button[data-copy]')) {
+  button.addEventListener('click', () => navigator.clipboard.writeText(document.getElementById(button.dataset.copy).textContent));
+}
+</script>
+</body>
+</html>
+`;
+}
+
+function renderOperation(operation: OperationContract, origin: string): string {
+  const rows = operation.responses
+    .flatMap((response) => response.examples)
+    .map((example, index) => {
+      const id = `${operation.operationId}-${index}`;
+      return `<tr><td><code>${escapeHtml(example.name)}</code></td><td>${example.status}</td><td>${escapeHtml(example.summary ?? '')}</td>
+<td><pre id="${escapeHtml(id)}">${escapeHtml(fetchSnippet(operation, example, origin))}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
+    })
+    .join('\n');
+  return `<h2><code>${escapeHtml(operation.method.toUpperCase())} ${escapeHtml(operation.path)}</code>: ${escapeHtml(operation.summary)}</h2>
+<p>${escapeHtml(operation.description)}</p>
+<table><thead><tr><th>Scenario</th><th>Status</th><th>What it shows</th><th>Try it</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+/** A snippet that selects the scenario by query parameter, with a request body the example answers. */
+function fetchSnippet(operation: OperationContract, example: ResponseExample, origin: string): string {
+  const requestExamples = operation.requestBody?.examples ?? [];
+  const match = example.requestMatch;
+  const body =
+    requestExamples.find((candidate) => match !== undefined && containsSubset(candidate.value, match))?.value ??
+    requestExamples[0]?.value;
+  const headers: Record<string, string> = {};
+  if (operation.requiresBearer) headers.Authorization = 'Bearer any-token';
+  if (body !== undefined) headers['Content-Type'] = operation.requestBody?.contentType ?? 'application/json';
+  const init = [
+    `method: '${operation.method.toUpperCase()}'`,
+    `headers: ${JSON.stringify(headers)}`,
+    ...(body === undefined ? [] : [`body: JSON.stringify(${JSON.stringify(body)})`]),
+  ];
+  return `const response = await fetch('${origin}${operation.path}?__example=${encodeURIComponent(example.name)}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,26 @@
+import type { OperationContract } from '../openapi/index.ts';
+
+export type Route =
+  | { readonly kind: 'operation'; readonly operation: OperationContract }
+  | { readonly kind: 'no-path' }
+  | { readonly kind: 'no-method'; readonly allowed: readonly string[] };
+
+/**
+ * Finds the documented operation for a method and path. Prism routes the request again itself; the mock routes
+ * first only to know which operation's examples a scenario name refers to, and which methods a 405 should list.
+ */
+export function routeOperation(operations: readonly OperationContract[], method: string, path: string): Route {
+  const atPath = operations.filter((operation) => templateToRegExp(operation.path).test(path));
+  if (atPath.length === 0) return { kind: 'no-path' };
+  const operation = atPath.find((candidate) => candidate.method === method.toLowerCase());
+  if (operation) return { kind: 'operation', operation };
+  return { kind: 'no-method', allowed: atPath.map((candidate) => candidate.method.toUpperCase()) };
+}
+
+function templateToRegExp(template: string): RegExp {
+  const pattern = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${pattern}/?$`);
+}

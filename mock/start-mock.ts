@@ -1,0 +1,124 @@
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { type Contract, loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { type CliOutcome, runCli } from '../scripts/run-cli.ts';
+import { createMockServer } from './create-mock-server.ts';
+import { createPrismEngine } from './prism-engine.ts';
+
+export interface MockOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningMock {
+  readonly url: string;
+  readonly contract: Contract;
+  /** Stops listening and ends every open connection, hung ones included. */
+  close(): Promise<void>;
+}
+
+/** Loads the contract and the gap policy, and serves the mock on host:port (port 0 picks a free one). */
+export async function startMock(options: MockOptions): Promise<RunningMock> {
+  const contract = await loadContract();
+  const [policy, engine] = await Promise.all([loadGapPolicy(), createPrismEngine(contract.documentPath)]);
+  const server = createMockServer({ contract, policy, engine, ...(options.log ? { log: options.log } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new MockStartError(
+              `Port ${options.port} on ${options.host} is already in use; pass --port or set PORT to another one.`,
+            )
+          : new MockStartError(`Could not listen on ${options.host}:${options.port}: ${error.message}.`),
+      );
+    });
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    contract,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A mock that cannot start: a busy port, an address that is not ours. Reported as one sentence. */
+export class MockStartError extends Error {
+  override readonly name = 'MockStartError';
+}
+
+const USAGE = `Usage: npm run mock -- [--host HOST] [--port PORT] [--quiet]
+
+Serves a mock of openapi/flashback.yaml. HOST and PORT may also come from the environment.
+  --host   address to listen on (default 127.0.0.1)
+  --port   port to listen on (default 4010; 0 picks a free one)
+  --quiet  do not print a line per request`;
+
+/** Parses the mock's flags and environment; throws a sentence for a bad port. */
+export function readMockOptions(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { help: boolean; quiet: boolean; host: string; port: number } {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const rawPort = values.port ?? env.PORT ?? '4010';
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65535) {
+    throw new MockStartError(`The port must be a whole number from 0 to 65535; got "${rawPort}".`);
+  }
+  return { help: values.help, quiet: values.quiet, host: values.host ?? env.HOST ?? '127.0.0.1', port };
+}
+
+/** A curl command for the first documented operation, with its first request example. */
+export function tryCommand(mock: RunningMock): string | undefined {
+  const operation = mock.contract.operations[0];
+  if (!operation) return undefined;
+  const parts = [`curl -X ${operation.method.toUpperCase()} ${mock.url}${operation.path}`];
+  if (operation.requiresBearer) parts.push(`-H 'Authorization: Bearer any-token'`);
+  const body = operation.requestBody;
+  const value = body?.examples[0]?.value;
+  if (body && value !== undefined) parts.push(`-H 'Content-Type: ${body.contentType}'`, `-d '${JSON.stringify(value)}'`);
+  return parts.join(' ');
+}
+
+runCli(import.meta.url, async (): Promise<CliOutcome> => {
+  let options: ReturnType<typeof readMockOptions>;
+  try {
+    options = readMockOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    return { exitCode: 2, lines: [`✘ ${(error as Error).message}`, '', USAGE] };
+  }
+  if (options.help) return { exitCode: 0, lines: [USAGE] };
+  const print = (line: string): boolean => process.stdout.write(`[mock] ${line}\n`);
+  let mock: RunningMock;
+  try {
+    mock = await startMock({ host: options.host, port: options.port, ...(options.quiet ? {} : { log: print }) });
+  } catch (error) {
+    if (error instanceof MockStartError) return { exitCode: 1, lines: [`✘ ${error.message}`] };
+    throw error;
+  }
+  // One write, so that whoever waits for the "listening" line finds the usage line beside it.
+  const example = tryCommand(mock);
+  print(`listening on ${mock.url} (index page: ${mock.url}/)${example ? `\n[mock] try: ${example}` : ''}`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await mock.close();
+  return { exitCode: 0, lines: [`[mock] stopped on ${signal}`] };
+});

@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ContractLoadError } from './contract-error.ts';
+import { GAP_RULE_IDS, loadGapPolicy } from './load-gap-policy.ts';
+import { GAP_POLICY_PATH } from './locations.ts';
+
+function policyWith(edit: (text: string) => string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'gap-policy-')), 'gap-policy.yaml');
+  writeFileSync(path, edit(readFileSync(GAP_POLICY_PATH, 'utf8')));
+  return path;
+}
+
+describe('loadGapPolicy', () => {
+  it('reads a rule for every situation the code recognises, none allowing a 2xx', () => {
+    const policy = loadGapPolicy();
+    expect(Object.keys(policy.rules).sort()).toEqual([...GAP_RULE_IDS].sort());
+    for (const rule of Object.values(policy.rules)) {
+      expect(rule.allowedStatuses).toContain(rule.mock.status);
+      expect(rule.allowedStatuses.every((status) => status >= 300)).toBe(true);
+    }
+  });
+
+  it('refuses a rule that allows a 2xx, naming where', () => {
+    const path = policyWith((text) => text.replace('allowedStatuses: [401]', 'allowedStatuses: [200, 401]'));
+    expect(() => loadGapPolicy(path)).toThrow(ContractLoadError);
+    expect(() => loadGapPolicy(path)).toThrow(/at \/rules\/missing-credentials\/allowedStatuses\/0: must be >= 300/);
+  });
+
+  it('refuses a mock status its own rule does not allow', () => {
+    const path = policyWith((text) => text.replace(/mock:\n {6}status: 415/, 'mock:\n      status: 422'));
+    expect(() => loadGapPolicy(path)).toThrow(
+      /answer 422 at \/rules\/unsupported-media-type\/mock\/status, but that rule allows only 400, 415/,
+    );
+  });
+
+  it('refuses a policy that lacks a rule the code needs', () => {
+    const path = policyWith((text) => text.replace('  unknown-path:', '  unknown-paths:'));
+    expect(() => loadGapPolicy(path)).toThrow(/has no rule "unknown-path" at \/rules\/unknown-path/);
+  });
+
+  it('refuses a file that is not YAML', () => {
+    const path = policyWith(() => 'rules: [unclosed');
+    expect(() => loadGapPolicy(path)).toThrow(/Could not read the gap policy/);
+  });
+});

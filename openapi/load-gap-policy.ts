@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import { ContractLoadError } from './contract-error.ts';
+import { GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
+
+/**
+ * The situations the code knows how to recognise. The policy file decides what each one means; the code only
+ * decides which situation a request is in. A policy that lacks one of these is refused at load time.
+ */
+export const GAP_RULE_IDS = [
+  'missing-credentials',
+  'invalid-credentials',
+  'missing-body',
+  'malformed-json',
+  'invalid-body',
+  'unsupported-media-type',
+  'not-acceptable',
+  'body-too-large',
+  'unknown-path',
+  'method-not-allowed',
+  'unknown-scenario',
+] as const;
+
+export type GapRuleId = (typeof GAP_RULE_IDS)[number];
+
+export interface GapRule {
+  readonly id: GapRuleId;
+  readonly when: string;
+  readonly cite?: string;
+  readonly allowedStatuses: readonly number[];
+  readonly mock: { readonly status: number; readonly headers: Readonly<Record<string, string>> };
+  /** JSON pointer of the rule inside the policy file, for provenance and reports. */
+  readonly pointer: string;
+}
+
+export interface GapPolicy {
+  readonly path: string;
+  readonly errorEnvelope: { readonly schema: string; readonly flagProperty: string; readonly messageProperty: string };
+  readonly outsidePolicyStatus: 'warn' | 'fail';
+  readonly maxRequestBodyBytes: number;
+  readonly rules: Readonly<Record<GapRuleId, GapRule>>;
+}
+
+interface GapPolicyFile {
+  version: 1;
+  errorEnvelope: GapPolicy['errorEnvelope'];
+  outsidePolicyStatus: 'warn' | 'fail';
+  maxRequestBodyBytes: number;
+  rules: Record<
+    string,
+    { when: string; cite?: string; allowedStatuses: number[]; mock: { status: number; headers?: Record<string, string> } }
+  >;
+}
+
+/** Reads, validates and returns the gap policy; throws ContractLoadError with a sentence naming the problem. */
+export function loadGapPolicy(path: string = GAP_POLICY_PATH): GapPolicy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ContractLoadError(`Could not read the gap policy ${path}: ${(error as Error).message}`);
+  }
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const validate = ajv.compile<GapPolicyFile>(JSON.parse(readFileSync(GAP_POLICY_SCHEMA_PATH, 'utf8')));
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => `at ${e.instancePath || '/'}: ${e.message ?? 'is invalid'}`);
+    throw new ContractLoadError(`The gap policy ${path} does not match gap-policy.schema.json: ${problems.join('; ')}.`);
+  }
+  const rules = {} as Record<GapRuleId, GapRule>;
+  for (const id of GAP_RULE_IDS) {
+    const rule = raw.rules[id];
+    if (!rule) {
+      throw new ContractLoadError(`The gap policy ${path} has no rule "${id}" at /rules/${id}; the mock and the suite need one.`);
+    }
+    if (!rule.allowedStatuses.includes(rule.mock.status)) {
+      throw new ContractLoadError(
+        `The gap policy ${path} lets the mock answer ${rule.mock.status} at /rules/${id}/mock/status, ` +
+          `but that rule allows only ${rule.allowedStatuses.join(', ')}: the mock must keep its own policy.`,
+      );
+    }
+    rules[id] = {
+      id,
+      when: rule.when,
+      ...(rule.cite === undefined ? {} : { cite: rule.cite }),
+      allowedStatuses: rule.allowedStatuses,
+      mock: { status: rule.mock.status, headers: rule.mock.headers ?? {} },
+      pointer: `/rules/${id}`,
+    };
+  }
+  return {
+    path,
+    errorEnvelope: raw.errorEnvelope,
+    outsidePolicyStatus: raw.outsidePolicyStatus,
+    maxRequestBodyBytes: raw.maxRequestBodyBytes,
+    rules,
+  };
+}

@@ -1,0 +1,35 @@
+import { loadContract, resolvePointer } from '../openapi/load-contract.ts';
+import { loadGapPolicy } from '../openapi/load-gap-policy.ts';
+import { runCli } from './run-cli.ts';
+
+/** Validates the document (swagger-parser) and the gap policy, and checks that the two fit together. */
+export async function lintContract(): Promise<string[]> {
+  const contract = await loadContract();
+  const policy = loadGapPolicy();
+  const problems: string[] = [];
+  if (resolvePointer(contract.document, policy.errorEnvelope.schema) === undefined) {
+    problems.push(
+      `${policy.path} /errorEnvelope/schema: ${policy.errorEnvelope.schema} does not exist in ${contract.documentPath}.`,
+    );
+  }
+  for (const operation of contract.operations) {
+    const statuses = new Set(operation.responses.map((r) => r.status));
+    for (const rule of Object.values(policy.rules)) {
+      const clash = rule.allowedStatuses.filter((status) => statuses.has(status));
+      if (clash.length > 0) {
+        problems.push(
+          `${policy.path} ${rule.pointer}/allowedStatuses: ${clash.join(', ')} is already documented for ${operation.operationId}; ` +
+            'a gap rule may only decide what the document leaves unsaid.',
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+runCli(import.meta.url, async () => {
+  const problems = await lintContract();
+  return problems.length === 0
+    ? { exitCode: 0, lines: ['✔ openapi/flashback.yaml is valid OpenAPI and openapi/gap-policy.yaml fits it'] }
+    : { exitCode: 1, lines: problems.map((p) => `✘ ${p}`) };
+});
