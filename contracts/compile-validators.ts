@@ -1,0 +1,70 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { SchemaObject } from '../openapi/index.ts';
+
+/**
+ * OpenAPI 3.1 keywords that are not JSON Schema 2020-12 vocabulary. Ajv stays strict (its strict-mode guide
+ * asks for declared keywords rather than strict: false); `x-` extensions found in a schema are declared too.
+ */
+const OPENAPI_KEYWORDS = ['example', 'xml', 'externalDocs'] as const;
+
+export interface SchemaError {
+  /** JSON pointer into the validated value. */
+  readonly instancePath: string;
+  /** JSON pointer into the schema, relative to its root ("#/properties/x/type"). */
+  readonly schemaPath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly message: string;
+}
+
+export type Validate = (value: unknown) => readonly SchemaError[];
+
+/** Compiles response schemas once each, with one strict Ajv for OpenAPI 3.1 (JSON Schema 2020-12). */
+export function createValidatorCache(): (schema: SchemaObject) => Validate {
+  const ajv = new Ajv2020({ strict: true, allErrors: true, discriminator: true, validateFormats: true });
+  addFormats.default(ajv);
+  ajv.addVocabulary([...OPENAPI_KEYWORDS]);
+  const declared = new Set<string>(OPENAPI_KEYWORDS);
+  // Keyed by the dereferenced schema object, as Prism does: a schema shared by several statuses compiles once.
+  const compiled = new WeakMap<SchemaObject, Validate>();
+  return (schema) => {
+    const cached = compiled.get(schema);
+    if (cached) return cached;
+    for (const keyword of extensionKeywords(schema)) {
+      if (!declared.has(keyword)) {
+        ajv.addKeyword(keyword);
+        declared.add(keyword);
+      }
+    }
+    const validate: ValidateFunction = ajv.compile(schema);
+    const run: Validate = (value) => {
+      if (validate(value)) return [];
+      // Copy the errors out: Ajv reuses validate.errors on the next call.
+      return (validate.errors ?? []).map(toSchemaError);
+    };
+    compiled.set(schema, run);
+    return run;
+  };
+}
+
+function toSchemaError(error: ErrorObject): SchemaError {
+  return {
+    instancePath: error.instancePath,
+    schemaPath: error.schemaPath,
+    keyword: error.keyword,
+    params: { ...error.params },
+    message: error.message ?? 'is invalid',
+  };
+}
+
+/** Every `x-` key anywhere in the schema, so that strict mode knows them as annotations. */
+function extensionKeywords(node: unknown, found = new Set<string>(), seen = new WeakSet<object>()): Set<string> {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return found;
+  seen.add(node);
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('x-')) found.add(key);
+    else extensionKeywords(value, found, seen);
+  }
+  return found;
+}

@@ -1,0 +1,18 @@
+import type { Exchange } from './call-operation.ts';
+import { reproduceWithCurl } from './reproduce-with-curl.ts';
+import { VIOLATIONS, type Violation } from './violations.ts';
+
+/** Renders a violation as the lines a backend developer reads: what broke, where, expected, got, how to see it again. */
+export function describeViolation(caseId: string, violation: Violation, exchange: Exchange): string {
+  const lines = [
+    `${violation.severity === 'error' ? '✘' : '⚠'} ${violation.code} (${violation.check}) on ${caseId}`,
+    `  ${violation.message}`,
+    `  expected: ${violation.expected}`,
+    `  actual:   ${violation.actual}`,
+  ];
+  if (violation.pointer !== undefined)
+    lines.push(`  body pointer:   ${violation.pointer === '' ? '"" (the whole body)' : violation.pointer}`);
+  if (violation.schemaPointer !== undefined) lines.push(`  schema pointer: ${violation.schemaPointer}`);
+  lines.push(`  fix: ${VIOLATIONS[violation.code].fix}`, `  reproduce: ${reproduceWithCurl(exchange.request)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,248 @@
+import { type GapPolicy, type ResponseContract, resolvePointer } from '../openapi/index.ts';
+import type { CaseKind, ContractCase } from './build-cases.ts';
+import type { Exchange, RecordedResponse } from './call-operation.ts';
+import type { SchemaError, Validate } from './compile-validators.ts';
+import type { CheckName, Violation, ViolationCode } from './violations.ts';
+import { VIOLATIONS } from './violations.ts';
+
+/** The result of one check on one case. Warnings pass; violations fail; a skip says why nothing was checked. */
+export type CheckOutcome =
+  | { readonly kind: 'pass'; readonly warnings: readonly Violation[] }
+  | { readonly kind: 'fail'; readonly violations: readonly Violation[] }
+  | { readonly kind: 'skip'; readonly reason: string };
+
+export interface CheckContext {
+  readonly policy: GapPolicy;
+  /** --strict: statuses outside the gap policy fail instead of warn. */
+  readonly strict: boolean;
+  readonly validatorFor: (schema: ResponseContract['schema']) => Validate;
+  /** How the document and the policy are named in schema pointers, e.g. "openapi/flashback.yaml". */
+  readonly documentLabel: string;
+  readonly policyLabel: string;
+}
+
+const CHECKS_BY_KIND: Readonly<Record<CaseKind, readonly CheckName[]>> = {
+  positive: ['status_documented', 'content_type', 'body_schema'],
+  negative: ['rejects_invalid', 'status_in_policy', 'content_type', 'body_schema'],
+  auth: ['auth_enforced', 'status_in_policy', 'content_type', 'body_schema'],
+};
+
+/** The checks that apply to a kind of case, in the order they run; the first also reports transport failures. */
+export function checksFor(kind: CaseKind): readonly CheckName[] {
+  return CHECKS_BY_KIND[kind];
+}
+
+/** Runs one named check on one exchange. */
+export function runCheck(check: CheckName, testCase: ContractCase, exchange: Exchange, context: CheckContext): CheckOutcome {
+  const { response } = exchange;
+  if (!response) {
+    const [first] = checksFor(testCase.kind);
+    if (check !== first) return { kind: 'skip', reason: `no answer to check (${first} reports why)` };
+    const code: ViolationCode = exchange.failure?.kind === 'timeout' ? 'TIMEOUT' : 'CONNECTION_FAILED';
+    const actual = exchange.failure?.message ?? 'no answer';
+    return fail({
+      code,
+      check,
+      severity: 'error',
+      expected: 'a complete HTTP answer',
+      actual,
+      message: `${testCase.request.method} ${exchange.request.url} got ${actual}.`,
+    });
+  }
+  switch (check) {
+    case 'status_documented':
+      return checkStatusDocumented(testCase, response, context);
+    case 'content_type':
+      return checkContentType(testCase, response, context);
+    case 'body_schema':
+      return checkBodySchema(testCase, response, context);
+    case 'auth_enforced':
+      return checkNot2xx('AUTH_NOT_ENFORCED', check, testCase, response, context);
+    case 'rejects_invalid':
+      return checkNot2xx('INVALID_ACCEPTED', check, testCase, response, context);
+    case 'status_in_policy':
+      return checkStatusInPolicy(testCase, response, context);
+  }
+}
+
+function fail(...violations: Violation[]): CheckOutcome {
+  return { kind: 'fail', violations };
+}
+
+const pass: CheckOutcome = { kind: 'pass', warnings: [] };
+
+const NOT_DOCUMENTED = "the answer's status is not documented, so the document sets no media type or schema for it";
+
+function documentedStatuses(testCase: ContractCase): number[] {
+  return [...new Set(testCase.operation.responses.map((r) => r.status))].sort((a, b) => a - b);
+}
+
+function responsesPointer(testCase: ContractCase, context: CheckContext): string {
+  return `${context.documentLabel}#${testCase.operation.pointer}/responses`;
+}
+
+function checkStatusDocumented(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+  const documented = documentedStatuses(testCase);
+  if (documented.includes(response.status)) return pass;
+  return fail({
+    code: 'STATUS_UNDOCUMENTED',
+    check: 'status_documented',
+    severity: 'error',
+    schemaPointer: responsesPointer(testCase, context),
+    expected: `one of ${documented.join(', ')}`,
+    actual: String(response.status),
+    message: `A valid request got ${response.status}; the document lists only ${documented.join(', ')} for ${label(testCase)}.`,
+  });
+}
+
+/** The documented response for the answer's status, preferring the one whose media type the answer declares. */
+function documentedResponse(testCase: ContractCase, response: RecordedResponse): ResponseContract | undefined {
+  const candidates = testCase.operation.responses.filter((r) => r.status === response.status);
+  return candidates.find((r) => r.contentType === mediaType(response)) ?? candidates[0];
+}
+
+function mediaType(response: RecordedResponse): string | undefined {
+  return response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+}
+
+function checkContentType(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+  const documented = documentedResponse(testCase, response);
+  if (!documented) return { kind: 'skip', reason: NOT_DOCUMENTED };
+  const actual = mediaType(response);
+  if (actual === documented.contentType.toLowerCase()) return pass;
+  return fail({
+    code: 'CONTENT_TYPE_MISMATCH',
+    check: 'content_type',
+    severity: 'error',
+    schemaPointer: `${responsesPointer(testCase, context)}/${response.status}/content`,
+    expected: documented.contentType,
+    actual: response.headers['content-type'] ?? '(no Content-Type header)',
+    message: `Status ${response.status} must come as ${documented.contentType}; the Content-Type was ${
+      response.headers['content-type'] === undefined ? 'missing' : `"${response.headers['content-type']}"`
+    }.`,
+  });
+}
+
+function checkBodySchema(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+  const documented = documentedResponse(testCase, response);
+  if (!documented) return { kind: 'skip', reason: NOT_DOCUMENTED };
+  const schemaPointer = `${context.documentLabel}#${documented.schemaPointer}`;
+  if (response.truncated) {
+    return fail({
+      code: 'BODY_TOO_LARGE',
+      check: 'body_schema',
+      severity: 'error',
+      pointer: '',
+      schemaPointer,
+      expected: 'a body of at most 1 MiB',
+      actual: 'a larger body, cut off at 1 MiB',
+      message: `The ${response.status} body is larger than 1 MiB; the suite read 1 MiB of it and stopped.`,
+    });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch (error) {
+    return fail({
+      code: 'BODY_NOT_JSON',
+      check: 'body_schema',
+      severity: 'error',
+      pointer: '',
+      schemaPointer,
+      expected: 'a JSON document',
+      actual: JSON.stringify(excerpt(response.body)),
+      message: `The ${response.status} body does not parse as JSON (${(error as Error).message}); it reads ${JSON.stringify(excerpt(response.body))}.`,
+    });
+  }
+  const errors = context.validatorFor(documented.schema)(body);
+  if (errors.length === 0) return pass;
+  return fail(...errors.map((error) => schemaViolation(error, body, schemaPointer, response.status)));
+}
+
+function schemaViolation(error: SchemaError, body: unknown, schemaPointer: string, status: number): Violation {
+  const actualValue = resolvePointer(body, error.instancePath);
+  const where = error.instancePath === '' ? 'the root' : error.instancePath;
+  const actual = excerpt(JSON.stringify(actualValue) ?? 'nothing');
+  return {
+    code: 'BODY_SCHEMA_MISMATCH',
+    check: 'body_schema',
+    severity: 'error',
+    pointer: error.instancePath,
+    schemaPointer: `${schemaPointer}${error.schemaPath.replace(/^#/, '')}`,
+    expected: expectation(error),
+    actual,
+    message: `The ${status} body at ${where} ${error.message}${allowedValues(error)}; got ${actual}.`,
+  };
+}
+
+function expectation(error: SchemaError): string {
+  switch (error.keyword) {
+    case 'type':
+      return String(error.params.type);
+    case 'enum':
+      return `one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'required':
+      return `a property "${String(error.params.missingProperty)}"`;
+    case 'additionalProperties':
+      return `no property "${String(error.params.additionalProperty)}"`;
+    default:
+      return error.message;
+  }
+}
+
+function allowedValues(error: SchemaError): string {
+  return error.keyword === 'enum'
+    ? `: ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+    : '';
+}
+
+function checkNot2xx(
+  code: 'AUTH_NOT_ENFORCED' | 'INVALID_ACCEPTED',
+  check: CheckName,
+  testCase: ContractCase,
+  response: RecordedResponse,
+  context: CheckContext,
+): CheckOutcome {
+  if (response.status < 200 || response.status >= 300) return pass;
+  const rule = testCase.rule ? context.policy.rules[testCase.rule] : undefined;
+  const allowed = rule ? `${rule.allowedStatuses.join(' or ')} (gap policy rule ${rule.id})` : 'a 4xx';
+  return fail({
+    code,
+    check,
+    severity: 'error',
+    ...(rule ? { schemaPointer: `${context.policyLabel}#${rule.pointer}` } : {}),
+    expected: `not a 2xx; ${allowed}`,
+    actual: String(response.status),
+    message: `${VIOLATIONS[code].title}: ${response.status}, where the gap policy asks for ${allowed}.`,
+  });
+}
+
+function checkStatusInPolicy(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+  if (response.status >= 200 && response.status < 300) {
+    return { kind: 'skip', reason: `a 2xx is a failure of ${checksFor(testCase.kind)[0]}, not a question of which status` };
+  }
+  const rule = testCase.rule ? context.policy.rules[testCase.rule] : undefined;
+  // A documented error status (here 500) is a fair answer to anything; a documented 2xx never is to a bad request.
+  const documentedErrors = documentedStatuses(testCase).filter((status) => status < 200 || status >= 300);
+  const allowed = [...new Set([...(rule?.allowedStatuses ?? []), ...documentedErrors])].sort((a, b) => a - b);
+  if (allowed.includes(response.status)) return pass;
+  const severity = context.strict || context.policy.outsidePolicyStatus === 'fail' ? 'error' : 'warning';
+  const violation: Violation = {
+    code: 'STATUS_OUTSIDE_POLICY',
+    check: 'status_in_policy',
+    severity,
+    ...(rule ? { schemaPointer: `${context.policyLabel}#${rule.pointer}/allowedStatuses` } : {}),
+    expected: `one of ${allowed.join(', ')}`,
+    actual: String(response.status),
+    message: `${rule ? `${rule.when} ` : ''}It got ${response.status}; the document and the gap policy allow ${allowed.join(', ')}.`,
+  };
+  return severity === 'error' ? fail(violation) : { kind: 'pass', warnings: [violation] };
+}
+
+function label(testCase: ContractCase): string {
+  return `${testCase.request.method} ${testCase.request.path}`;
+}
+
+function excerpt(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,18 @@
+import { type RecordedRequest, TOKEN_PLACEHOLDER } from './call-operation.ts';
+
+/** A curl command that sends the recorded request again; the token stays a shell variable ($CONTRACT_TOKEN). */
+export function reproduceWithCurl(request: RecordedRequest): string {
+  const parts = ['curl', '-sS', '-i', '-X', request.method, shellQuote(request.url)];
+  for (const [name, value] of Object.entries(request.headers)) {
+    const header = `${name}: ${value}`;
+    // Double quotes let the shell expand $CONTRACT_TOKEN; nothing else in such a header needs quoting.
+    parts.push('-H', value.includes(TOKEN_PLACEHOLDER) ? `"${header}"` : shellQuote(header));
+  }
+  if (request.body !== undefined) parts.push('--data-raw', shellQuote(request.body));
+  return parts.join(' ');
+}
+
+/** POSIX single-quoting: the only character that needs care inside '…' is the single quote itself. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
