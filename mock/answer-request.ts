@@ -1,4 +1,4 @@
-import type { Contract, GapPolicy, GapRuleId } from '../openapi/index.ts';
+import type { Contract, GapPolicy, GapRuleId, OperationContract } from '../openapi/index.ts';
 import { chooseDelivery, type Delivery, type Fault } from './choose-delivery.ts';
 import { chooseScenario } from './choose-scenario.ts';
 import type { EngineResult, PrismEngine } from './prism-engine.ts';
@@ -118,7 +118,7 @@ function served(result: Extract<EngineResult, { kind: 'answer' }>, source: strin
 function refuseForPrism(
   context: MockContext,
   request: MockRequest,
-  route: Route,
+  route: Route<OperationContract>,
   result: Extract<EngineResult, { kind: 'refusal' }>,
 ): MockAnswer {
   const label = `${request.method.toUpperCase()} ${request.path}`;
@@ -189,7 +189,7 @@ function refuseForPrism(
   }
 }
 
-function acceptedTypes(route: Route): string {
+function acceptedTypes(route: Route<OperationContract>): string {
   return route.kind === 'operation' && route.operation.requestBody ? route.operation.requestBody.contentType : 'application/json';
 }
 

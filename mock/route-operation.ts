@@ -1,7 +1,11 @@
-import type { OperationContract } from '../openapi/index.ts';
+/** Anything routable: the contract's operations, or Prism's own. */
+export interface Routable {
+  readonly method: string;
+  readonly path: string;
+}
 
-export type Route =
-  | { readonly kind: 'operation'; readonly operation: OperationContract }
+export type Route<T extends Routable = Routable> =
+  | { readonly kind: 'operation'; readonly operation: T }
   | { readonly kind: 'no-path' }
   | { readonly kind: 'no-method'; readonly allowed: readonly string[] };
 
@@ -9,7 +13,7 @@ export type Route =
  * Finds the documented operation for a method and path. Prism routes the request again itself; the mock routes
  * first only to know which operation's examples a scenario name refers to, and which methods a 405 should list.
  */
-export function routeOperation(operations: readonly OperationContract[], method: string, path: string): Route {
+export function routeOperation<T extends Routable>(operations: readonly T[], method: string, path: string): Route<T> {
   const atPath = operations.filter((operation) => templateToRegExp(operation.path).test(path));
   if (atPath.length === 0) return { kind: 'no-path' };
   const operation = atPath.find((candidate) => candidate.method === method.toLowerCase());

@@ -10,7 +10,10 @@ function tableAfter(marker: string): string[][] {
   const start = readme.indexOf(`<!-- ${marker}`);
   expect(start, `README has a <!-- ${marker} --> marker`).toBeGreaterThan(-1);
   const lines = readme.slice(start).split('\n').slice(1);
-  const rows = lines.slice(0, lines.findIndex((line) => !line.startsWith('|')));
+  const rows = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('|')),
+  );
   return rows.slice(2).map((row) => row.split(' | ').map((cell) => cell.replace(/^\|\s*|\s*\|$/g, '').trim()));
 }
 
