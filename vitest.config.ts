@@ -6,6 +6,7 @@ export default defineConfig({
     // Tests start real processes (the mock, fixture servers); on a shared 2-core machine a cold start can take
     // seconds, so hooks get room. Speed is measured in `npm run bench`, never asserted here.
     hookTimeout: 60_000,
+    globalSetup: ['scripts/vitest-global-setup.ts'],
     testTimeout: 30_000,
     // Each test file starts its own servers on port 0; two workers keep a 2-core machine responsive.
     maxWorkers: 2,

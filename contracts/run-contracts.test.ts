@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedProcess, startProcess } from '../scripts/start-process.ts';
+import { spawnMock } from '../mock/spawn-mock.ts';
+import type { StartedProcess } from '../scripts/start-process.ts';
 import type { ContractTestMeta } from './contract-settings.ts';
 import { type BrokenKind, startBrokenServer } from './fixtures/broken-servers.ts';
 import { type RunningFixture, startReferenceServer } from './fixtures/reference-server.ts';
@@ -78,15 +79,7 @@ describe('the contract suite against conforming implementations', () => {
   let mock: StartedProcess;
   let reference: RunningFixture;
   beforeAll(async () => {
-    [mock, reference] = await Promise.all([
-      startProcess({
-        command: process.execPath,
-        args: ['--import', 'tsx', 'mock/start-mock.ts', '--port', '0', '--quiet'],
-        readyLine: /listening on (http:\/\/\S+)/,
-        deadlineMs: 30_000,
-      }),
-      startReferenceServer(),
-    ]);
+    [mock, reference] = await Promise.all([spawnMock(['--quiet']), startReferenceServer()]);
   });
   afterAll(async () => {
     await Promise.all([mock?.stop(), reference?.close()]);

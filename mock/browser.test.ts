@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract, type OperationContract } from '../openapi/index.ts';
-import { type StartedProcess, startProcess } from '../scripts/start-process.ts';
+import type { StartedProcess } from '../scripts/start-process.ts';
 import { containsSubset } from './contains-subset.ts';
+import { spawnMock } from './spawn-mock.ts';
 
 let mock: StartedProcess;
 let pageServer: Server;
@@ -18,12 +19,7 @@ let operation: OperationContract;
 beforeAll(async () => {
   const contract = await loadContract();
   operation = contract.operations[0] as OperationContract;
-  mock = await startProcess({
-    command: process.execPath,
-    args: ['--import', 'tsx', 'mock/start-mock.ts', '--port', '0'],
-    readyLine: /listening on (http:\/\/\S+)/,
-    deadlineMs: 30_000,
-  });
+  mock = await spawnMock();
   mockUrl = mock.ready[1] ?? '';
   pageServer = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>MFA settings</title><p>app</p>');

@@ -8,8 +8,10 @@ import {
   loadGapPolicy,
   type OperationContract,
 } from '../openapi/index.ts';
-import { type StartedProcess, startProcess } from '../scripts/start-process.ts';
+import { MOCK_BUNDLE } from '../scripts/build-mock.ts';
+import type { StartedProcess } from '../scripts/start-process.ts';
 import { containsSubset } from './contains-subset.ts';
+import { spawnMock } from './spawn-mock.ts';
 
 // The real mock, as `npm run mock` starts it, on a free port; every expectation is read from the document and the policy.
 let mock: StartedProcess;
@@ -24,12 +26,7 @@ beforeAll(async () => {
   const first = contract.operations[0];
   if (!first) throw new Error('The document has no operation to mock.');
   operation = first;
-  mock = await startProcess({
-    command: process.execPath,
-    args: ['--import', 'tsx', 'mock/start-mock.ts', '--port', '0'],
-    readyLine: /listening on (http:\/\/\S+)/,
-    deadlineMs: 30_000,
-  });
+  mock = await spawnMock();
   baseUrl = mock.ready[1] ?? '';
   url = `${baseUrl}${operation.path}`;
 });
@@ -241,19 +238,14 @@ describe('npm run mock', () => {
 
 describe('stopping the mock', () => {
   it('exits 0 on SIGTERM', async () => {
-    const second = await startProcess({
-      command: process.execPath,
-      args: ['--import', 'tsx', 'mock/start-mock.ts', '--port', '0', '--quiet'],
-      readyLine: /listening on (http:\/\/\S+)/,
-      deadlineMs: 30_000,
-    });
+    const second = await spawnMock(['--quiet']);
     expect(await second.stop()).toBe(0);
     expect(second.output()).toContain('stopped on SIGTERM');
   });
 
   it('refuses a bad port with a sentence and exit code 2', async () => {
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'mock/start-mock.ts', '--port', 'eighty'], {
+    const result = spawnSync(process.execPath, [MOCK_BUNDLE, '--port', 'eighty'], {
       encoding: 'utf8',
     });
     expect(result.status).toBe(2);

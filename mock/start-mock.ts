@@ -20,7 +20,7 @@ export interface RunningMock {
 
 /** Loads the contract and the gap policy, and serves the mock on host:port (port 0 picks a free one). */
 export async function startMock(options: MockOptions): Promise<RunningMock> {
-  const contract = await loadContract();
+  const contract = await loadContract(undefined, { validate: false });
   const [policy, engine] = await Promise.all([loadGapPolicy(), createPrismEngine(contract.documentPath)]);
   const server = createMockServer({ contract, policy, engine, ...(options.log ? { log: options.log } : {}) });
   await new Promise<void>((resolve, reject) => {
@@ -104,7 +104,14 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
     return { exitCode: 2, lines: [`✘ ${(error as Error).message}`, '', USAGE] };
   }
   if (options.help) return { exitCode: 0, lines: [USAGE] };
+  // A reader that goes away (`npm run mock | head`) must not take the mock down with an EPIPE.
+  process.stdout.on('error', () => undefined);
   const print = (line: string): boolean => process.stdout.write(`[mock] ${line}\n`);
+  // Listen for the stop signal before saying we are ready, so that a stop sent on that line is never missed.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   let mock: RunningMock;
   try {
     mock = await startMock({ host: options.host, port: options.port, ...(options.quiet ? {} : { log: print }) });
@@ -115,10 +122,7 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   // One write, so that whoever waits for the "listening" line finds the usage line beside it.
   const example = tryCommand(mock);
   print(`listening on ${mock.url} (index page: ${mock.url}/)${example ? `\n[mock] try: ${example}` : ''}`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await stopSignal;
   await mock.close();
   return { exitCode: 0, lines: [`[mock] stopped on ${signal}`] };
 });

@@ -1,10 +1,14 @@
 import { fileURLToPath } from 'node:url';
 
+// Resolved from the repository root, one level up from this file. The mock's bundle (dist/mock.mjs) sits one
+// level deep too, so the same paths hold when this module is bundled there.
+const ROOT = new URL('../', import.meta.url);
+
 /** The OpenAPI document: the single source of truth. */
-export const DOCUMENT_PATH = fileURLToPath(new URL('./flashback.yaml', import.meta.url));
+export const DOCUMENT_PATH = fileURLToPath(new URL('openapi/flashback.yaml', ROOT));
 /** The gap policy: what the document leaves unsaid. */
-export const GAP_POLICY_PATH = fileURLToPath(new URL('./gap-policy.yaml', import.meta.url));
+export const GAP_POLICY_PATH = fileURLToPath(new URL('openapi/gap-policy.yaml', ROOT));
 /** The JSON Schema that every gap policy file must satisfy. */
-export const GAP_POLICY_SCHEMA_PATH = fileURLToPath(new URL('./gap-policy.schema.json', import.meta.url));
+export const GAP_POLICY_SCHEMA_PATH = fileURLToPath(new URL('openapi/gap-policy.schema.json', ROOT));
 /** The TypeScript types generated from the document. */
-export const TYPES_PATH = fileURLToPath(new URL('./flashback.types.ts', import.meta.url));
+export const TYPES_PATH = fileURLToPath(new URL('openapi/flashback.types.ts', ROOT));

@@ -42,6 +42,11 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   if (!/^\d+$/.test(values.port ?? '4011') || port > 65535)
     return { exitCode: 2, lines: [`✘ The port must be a whole number from 0 to 65535; got "${values.port}".`] };
   const print = (line: string): boolean => process.stdout.write(`[proxy] ${line}\n`);
+  // Listen for the stop signal before saying we are ready, so that a stop sent on that line is never missed.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const server = createValidationProxy({
     upstream: upstream.href,
     validate: await createExchangeValidator(DOCUMENT_PATH, loadGapPolicy()),
@@ -53,10 +58,7 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   });
   const address = server.address() as AddressInfo;
   print(`listening on http://${address.address}:${address.port}, forwarding to ${upstream.origin}`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await stopSignal;
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
