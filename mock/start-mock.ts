@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type Contract, loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { type CliOutcome, runCli } from '../scripts/run-cli.ts';
 import { createMockServer } from './create-mock-server.ts';
+import { memoizeAnswers } from './memoize-answers.ts';
 import { createPrismEngine } from './prism-engine.ts';
 
 export interface MockOptions {
@@ -21,7 +22,10 @@ export interface RunningMock {
 /** Loads the contract and the gap policy, and serves the mock on host:port (port 0 picks a free one). */
 export async function startMock(options: MockOptions): Promise<RunningMock> {
   const contract = await loadContract(undefined, { validate: false });
-  const [policy, engine] = await Promise.all([loadGapPolicy(), createPrismEngine(contract.documentPath)]);
+  const [policy, engine] = await Promise.all([
+    loadGapPolicy(),
+    createPrismEngine(contract.documentPath).then((e) => memoizeAnswers(e)),
+  ]);
   const server = createMockServer({ contract, policy, engine, ...(options.log ? { log: options.log } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

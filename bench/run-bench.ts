@@ -1,0 +1,230 @@
+// `npm run bench`: cold start, throughput, memory and contract-suite time, measured side by side in one run.
+// It prints figures and ratios; it never fails on timing (these machines are shared and noisy).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { loadContract } from '../openapi/index.ts';
+import { buildMock, MOCK_BUNDLE } from '../scripts/build-mock.ts';
+import { runCli } from '../scripts/run-cli.ts';
+import { startProcess } from '../scripts/start-process.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const BARE_BUNDLE = `${ROOT}dist/bare-server.mjs`;
+
+interface Target {
+  readonly name: string;
+  readonly command: (port: number) => { command: string; args: string[]; env?: NodeJS.ProcessEnv };
+}
+
+interface Request {
+  readonly url: string;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Spawn to first 200 on a valid request, polled every 5 ms; the process is stopped by its PID afterwards. */
+async function coldStart(target: Target, path: string, request: Request): Promise<number> {
+  const port = await freePort();
+  const { command, args, env } = target.command(port);
+  const started = performance.now();
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  child.stdout.resume();
+  child.stderr.resume();
+  try {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+        });
+        await response.arrayBuffer();
+        if (response.status === 200) return performance.now() - started;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`${target.name} gave no 200 within 30 s`);
+  } finally {
+    if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function load(url: string, request: Request, connections: number, options: { duration?: number; amount?: number }) {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: request.headers,
+    body: request.body,
+    connections,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? 10 }),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const fixed = (value: number, digits = 0): string => value.toFixed(digits);
+
+runCli(import.meta.url, async () => {
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '10' }, runs: { type: 'string', default: '5' } },
+    strict: true,
+  });
+  const duration = Number(values.duration);
+  const runs = Number(values.runs);
+  const log = (line: string): boolean => process.stdout.write(`[bench] ${line}\n`);
+  await buildMock();
+  const contract = await loadContract();
+  const operation = contract.operations[0];
+  if (!operation?.requestBody) throw new Error('The document has no operation with a request body to benchmark.');
+  const body = JSON.stringify(operation.requestBody.examples[0]?.value);
+  const request: Request = {
+    url: '',
+    body,
+    headers: { authorization: 'Bearer bench', 'content-type': operation.requestBody.contentType },
+  };
+  // The bare server answers the bytes the mock answers for the same request.
+  const expected = operation.responses.flatMap((r) => r.examples).find((e) => e.status === 200);
+  await build({
+    entryPoints: [`${ROOT}bench/bare-server.ts`],
+    outfile: BARE_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+
+  const targets: Target[] = [
+    { name: 'our mock', command: (port) => ({ command: process.execPath, args: [MOCK_BUNDLE, '--port', String(port)] }) },
+    {
+      name: 'prism mock',
+      command: (port) => ({
+        command: process.execPath,
+        args: [`${ROOT}node_modules/@stoplight/prism-cli/dist/index.js`, 'mock', '-p', String(port), contract.documentPath],
+      }),
+    },
+    {
+      name: 'bare node:http',
+      command: (port) => ({
+        command: process.execPath,
+        args: [BARE_BUNDLE],
+        env: { PORT: String(port), BARE_BODY: JSON.stringify(expected?.value) },
+      }),
+    },
+  ];
+
+  log(`cold start: spawn to first 200, median of ${runs} (each server with its default settings, output drained)`);
+  const cold = new Map<string, number>();
+  for (const target of targets) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await coldStart(target, operation.path, request));
+    cold.set(target.name, median(times));
+    log(`  ${target.name.padEnd(16)} ${fixed(median(times))} ms   (all: ${times.map((t) => fixed(t)).join(', ')})`);
+  }
+
+  log(`throughput: ${duration} s of valid requests on keep-alive connections`);
+  const throughput = new Map<string, Awaited<ReturnType<typeof load>>>();
+  for (const target of targets) {
+    const port = await freePort();
+    const { command, args, env } = target.command(port);
+    const server = await startProcess({
+      command,
+      args,
+      env: { ...process.env, ...env },
+      readyLine: /listening on|Prism is listening/,
+      deadlineMs: 30_000,
+    });
+    try {
+      for (const connections of [10, 50]) {
+        const figures = await load(`http://127.0.0.1:${port}${operation.path}`, request, connections, { duration });
+        throughput.set(`${target.name}@${connections}`, figures);
+        log(
+          `  ${target.name.padEnd(16)} c=${String(connections).padEnd(3)} ${fixed(figures.rps).padStart(6)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  non-2xx ${figures.non2xx}  errors ${figures.errors}`,
+        );
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+
+  log('memory: RSS of our mock after start and after 100,000 valid requests');
+  const port = await freePort();
+  const mock = await startProcess({
+    command: process.execPath,
+    args: [MOCK_BUNDLE, '--port', String(port), '--quiet'],
+    readyLine: /listening on/,
+    deadlineMs: 30_000,
+  });
+  let rssStart: number;
+  let rssAfter: number;
+  try {
+    await load(`http://127.0.0.1:${port}${operation.path}`, request, 10, { amount: 1_000 });
+    rssStart = rssMb(mock.pid);
+    await load(`http://127.0.0.1:${port}${operation.path}`, request, 50, { amount: 100_000 });
+    rssAfter = rssMb(mock.pid);
+    log(`  after start (and 1,000 warm-up requests) ${fixed(rssStart, 1)} MB; after 100,000 more ${fixed(rssAfter, 1)} MB`);
+
+    log(`contract suite wall time against the running mock, median of ${runs}`);
+    const walls: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', `${ROOT}contracts/run-contracts.ts`, '--base-url', `http://127.0.0.1:${port}`, '--token', 'bench'],
+          {
+            stdio: 'ignore',
+          },
+        );
+        child.once('exit', resolve);
+      });
+      walls.push(performance.now() - started);
+      if (code !== 0) log(`  run ${i + 1} exited ${code}`);
+    }
+    log(`  ${fixed(median(walls))} ms   (all: ${walls.map((t) => fixed(t)).join(', ')})`);
+  } finally {
+    await mock.stop();
+  }
+
+  const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const ours50 = throughput.get('our mock@50');
+  const prism50 = throughput.get('prism mock@50');
+  const bare50 = throughput.get('bare node:http@50');
+  const lines = [
+    '',
+    'ratio                                         measured   target',
+    `cold start, ours / prism                      ${ratio(cold.get('our mock'), cold.get('prism mock')).padEnd(10)} ≤ 0.5×`,
+    `throughput c=50, ours / prism                 ${ratio(ours50?.rps, prism50?.rps).padEnd(10)} ≥ 2.5×`,
+    `p99 c=50, ours / prism                        ${ratio(ours50?.p99, prism50?.p99).padEnd(10)} ≤ 0.5×`,
+    `RSS after 100k / after start                  ${ratio(rssAfter, rssStart).padEnd(10)} ≤ 1.1×`,
+    `throughput c=50, ours / bare node:http        ${ratio(ours50?.rps, bare50?.rps).padEnd(10)} (the floor)`,
+  ];
+  return { exitCode: 0, lines };
+});
