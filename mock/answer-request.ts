@@ -5,6 +5,9 @@ import type { EngineResult, PrismEngine } from './prism-engine.ts';
 import { readPreferences } from './read-preferences.ts';
 import { type Route, routeOperation } from './route-operation.ts';
 
+/** A media type with optional parameters (RFC 9110 section 8.3.1): type "/" subtype, both tokens. */
+const MEDIA_TYPE = /^\s*[!#$%&'*+.^_`|~\w-]+\/[!#$%&'*+.^_`|~\w-]+\s*(?:;.*)?$/;
+
 /** The request body as the server read it off the socket. */
 export type BodyReading =
   | { readonly kind: 'none' }
@@ -59,6 +62,14 @@ export async function answerRequest(context: MockContext, request: MockRequest):
     const body = request.body.kind === 'json' ? request.body.value : undefined;
     const scenario = chooseScenario(route.operation, preferences, body);
     if (scenario.kind === 'unknown') return refuse('unknown-scenario', scenario.sentence);
+    const contentType = request.headers['content-type'];
+    if (contentType !== undefined && !MEDIA_TYPE.test(contentType)) {
+      // Prism throws on a Content-Type it cannot parse; refuse it here as the policy says instead.
+      return refuse(
+        'unsupported-media-type',
+        `The Content-Type "${contentType}" is not a media type; send ${acceptedTypes(route)}.`,
+      );
+    }
     if (request.body.kind === 'malformed-json') {
       return refuse('malformed-json', `The request body is not valid JSON: ${request.body.reason}.`);
     }
@@ -71,7 +82,7 @@ export async function answerRequest(context: MockContext, request: MockRequest):
       method: request.method,
       path: request.path,
       query: Object.fromEntries(request.query),
-      headers: withCanonicalScheme(request.headers),
+      headers: withoutUnparsableAccept(withCanonicalScheme(request.headers)),
       body: bodyForPrism(request.body),
     },
     choice,
@@ -91,6 +102,20 @@ function withCanonicalScheme(headers: Readonly<Record<string, string>>): Readonl
   const authorization = headers.authorization;
   if (authorization === undefined || !/^bearer\s/i.test(authorization)) return headers;
   return { ...headers, authorization: `Bearer ${authorization.slice(7)}` };
+}
+
+/** A media range: a media type whose type and subtype may be "*" (RFC 9110 section 12.5.1). */
+const MEDIA_RANGE = /^\s*(?:\*|[!#$%&'*+.^_`|~\w-]+)\/(?:\*|[!#$%&'*+.^_`|~\w-]+)\s*(?:;.*)?$/;
+
+/**
+ * Prism throws on an Accept it cannot parse. RFC 9110 section 12.5.1 lets a server disregard such a field, as
+ * most servers do, so the mock answers as if it were absent.
+ */
+function withoutUnparsableAccept(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const accept = headers.accept;
+  if (accept === undefined || accept.split(',').every((range) => MEDIA_RANGE.test(range))) return headers;
+  const { accept: _dropped, ...rest } = headers;
+  return rest;
 }
 
 function bodyForPrism(body: BodyReading): unknown {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import { relative } from 'node:path';
 import type { Contract, GapPolicy } from '../openapi/index.ts';
 import { answerRequest, type MockAnswer, type MockContext } from './answer-request.ts';
@@ -48,11 +48,27 @@ export function createMockServer(options: MockServerOptions): Server {
       },
     );
   });
+  // Node's parser refuses what is not HTTP it knows (an unknown method, a broken header) before any handler
+  // runs, with a bare 400 and no body. Answer in the policy's shape instead, then close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const rule = context.policy.rules['malformed-request'];
+    const body = JSON.stringify({
+      [context.policy.errorEnvelope.flagProperty]: false,
+      [context.policy.errorEnvelope.messageProperty]:
+        `The request is not HTTP the mock can parse (${error.code ?? error.message}).`,
+    });
+    socket.end(
+      `HTTP/1.1 ${rule.mock.status} ${STATUS_CODES[rule.mock.status] ?? ''}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n${SOURCE_HEADER}: ${context.policyLabel}#${rule.pointer}\r\n` +
+        `access-control-allow-origin: *\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   return server;
 }
 
 async function handle(context: MockContext, request: IncomingMessage, response: ServerResponse): Promise<string> {
-  const url = new URL(request.url ?? '/', 'http://mock.invalid');
+  const url = parseTarget(request.url ?? '/');
   const method = request.method ?? 'GET';
   if (isPreflight(request)) {
     const route = routeOperation(
@@ -78,14 +94,23 @@ async function handle(context: MockContext, request: IncomingMessage, response: 
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   const answer = await answerRequest(context, { method, path: url.pathname, query: url.searchParams, headers, body });
-  if (body.kind === 'too-large') {
-    // The rest of the upload was never read; closing is the only way to stop the client sending it.
-    response.shouldKeepAlive = false;
-  }
   if (answer.delayMs > 0 && !(await wait(answer.delayMs, response)))
     return `${answer.status} abandoned by the client during the delay`;
   deliver(answer, request, response);
   return `${answer.fault ? `fault ${answer.fault} over ` : ''}${answer.status} from ${answer.source}`;
+}
+
+/**
+ * The request target as a URL. Prefixing the origin (rather than resolving against it) keeps "//x" a path:
+ * resolved, it would read as a host. An absolute-form target (RFC 9112 section 3.2.2) is taken as it is.
+ */
+function parseTarget(target: string): URL {
+  if (target.startsWith('/')) return new URL(`http://mock.invalid${target}`);
+  try {
+    return new URL(target);
+  } catch {
+    return new URL(`http://mock.invalid/${target}`);
+  }
 }
 
 /** Waits, unless the client goes away first; true when the wait ran its course. */

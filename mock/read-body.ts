@@ -4,19 +4,30 @@ import type { BodyReading } from './answer-request.ts';
 const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
- * Reads the request body up to `limit` bytes. A body over the limit is reported as too large as soon as that is
- * known (from Content-Length, or while streaming), without reading the rest.
+ * Reads the request body up to `limit` bytes. Past the limit nothing more is kept, but the rest of the upload
+ * is still read and discarded: a client that is still sending can then read the 413 instead of meeting a
+ * reset connection. A declared Content-Length over the limit is answered at once, the upload drained behind.
  */
-export async function readBody(request: IncomingMessage, limit: number): Promise<BodyReading> {
+export function readBody(request: IncomingMessage, limit: number): Promise<BodyReading> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return { kind: 'too-large', limit };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return { kind: 'too-large', limit };
-    chunks.push(chunk);
+  if (Number.isFinite(declared) && declared > limit) {
+    request.resume();
+    return Promise.resolve({ kind: 'too-large', limit });
   }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    request.once('error', reject);
+    request.once('end', () => resolve(interpret(request, chunks, size, limit)));
+  });
+}
+
+function interpret(request: IncomingMessage, chunks: Buffer[], size: number, limit: number): BodyReading {
+  if (size > limit) return { kind: 'too-large', limit };
   if (size === 0) return { kind: 'none' };
   const text = Buffer.concat(chunks).toString('utf8');
   if (!JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) return { kind: 'text', text };

@@ -19,6 +19,7 @@ export const GAP_RULE_IDS = [
   'body-too-large',
   'unknown-path',
   'method-not-allowed',
+  'malformed-request',
   'unknown-scenario',
 ] as const;
 

@@ -71,7 +71,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Server {
     );
     outgoing.end(responseBytes);
 
-    const url = new URL(incoming.url ?? '/', 'http://proxy.invalid');
+    // Prefixed, not resolved: resolved, a target such as "//x" would read as a host.
+    const url = new URL(`http://proxy.invalid${(incoming.url ?? '/').startsWith('/') ? '' : '/'}${incoming.url ?? '/'}`);
     const requestHeaders = flatten(incoming.headers);
     const observed: ObservedRequest = {
       method: incoming.method ?? 'GET',
