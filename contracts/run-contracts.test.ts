@@ -282,3 +282,43 @@ describe.concurrent('npm run contracts usage errors', () => {
     expect(result.stdout).toContain('Usage: npm run contracts -- --base-url URL');
   });
 });
+
+describe.concurrent('npm run contracts -- --load', () => {
+  it('passes a server that keeps the contract at any concurrency, and prints latency percentiles', async () => {
+    const server = await startReferenceServer();
+    try {
+      const result = await contracts(['--base-url', server.url, '--token', 't', '--load', '300', '--concurrency', '20']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^\[contracts\] load: 300 valid requests, 20 in flight/m);
+      expect(result.stdout).toMatch(/^\[contracts\] latency p50 [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms$/m);
+      expect(result.stdout).toMatch(/^\[contracts\] errors \(timeouts, dropped connections\): 0$/m);
+      expect(result.stdout).toMatch(/^contracts: 300 passed, 0 failed$/m);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('finds a server that breaks the contract only with several requests in flight', async () => {
+    const server = await startBrokenServer('breaks-under-concurrency');
+    try {
+      const alone = await contracts(['--base-url', server.url, '--token', 't', '--load', '30', '--concurrency', '1']);
+      expect(alone.code).toBe(0);
+      const crowded = await contracts(['--base-url', server.url, '--token', 't', '--load', '200', '--concurrency', '10']);
+      expect(crowded.code).toBe(1);
+      expect(crowded.stderr).toMatch(/^\[contracts\] STATUS_UNDOCUMENTED: [1-9]\d* of 200 requests$/m);
+      expect(crowded.stderr).toMatch(
+        /^✘ STATUS_UNDOCUMENTED \(status_documented\) on POST \/mfa\/enable › positive › .* \(request \d+\)$/m,
+      );
+      expect(crowded.stderr).toContain('A valid request got 502; the document lists only 200, 500 for POST /mfa/enable.');
+      expect(crowded.stderr).toMatch(/^contracts: \d+ passed, [1-9]\d* failed$/m);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to load a host that is not loopback unless --allow-mutations', async () => {
+    const result = await contracts(['--base-url', 'https://backend.flashback.tech', '--load', '10']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--load sends valid requests, which enable MFA');
+  });
+});

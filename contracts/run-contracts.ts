@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ContractLoadError, DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { type CliOutcome, runCli } from '../scripts/run-cli.ts';
-import type { ContractSettings } from './contract-settings.ts';
+import { type ContractSettings, isLoopbackUrl } from './contract-settings.ts';
+import { describeLoadReport, runLoad } from './run-load.ts';
 import { SummaryReporter } from './summary-reporter.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +19,8 @@ Checks an implementation of openapi/flashback.yaml against the contract and the 
   --report-dir DIR    write junit.xml and report.json (every request and response) there
   --allow-mutations   run the cases that enable MFA even when the host is not loopback
   --contract PATH     another version of the OpenAPI document (default openapi/flashback.yaml)
+  --load N            instead of the cases: send N valid requests and check every answer
+  --concurrency C     with --load, how many requests are in flight at once (default 10)
 Exit codes: 0 every check holds, 1 a check failed, 2 usage error.`;
 
 /** A usage error: reported as one sentence and exit code 2. */
@@ -33,6 +36,8 @@ const OPTIONS = {
   'report-dir': { type: 'string' },
   'allow-mutations': { type: 'boolean', default: false },
   contract: { type: 'string' },
+  load: { type: 'string' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -48,7 +53,9 @@ function parseFlags(args: readonly string[]) {
 export function readContractSettings(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): { help: true } | { help: false; settings: ContractSettings; reportDir?: string } {
+):
+  | { help: true }
+  | { help: false; settings: ContractSettings; reportDir?: string; load?: { total: number; concurrency: number } } {
   const values = parseFlags(args);
   if (values.help) return { help: true };
   const baseUrl = values['base-url'] ?? env.CONTRACT_BASE_URL;
@@ -77,7 +84,33 @@ export function readContractSettings(
     policyPath: GAP_POLICY_PATH,
     ...(token ? { token } : {}),
   };
-  return { help: false, settings, ...(values['report-dir'] ? { reportDir: resolve(values['report-dir']) } : {}) };
+  const load = readLoad(values.load, values.concurrency);
+  if (load && !settings.allowMutations && !isLoopbackUrl(settings.baseUrl)) {
+    throw new UsageError(
+      `--load sends valid requests, which enable MFA on the account behind the token at ${parsed.host}, which is not loopback; pass --allow-mutations to do it.`,
+    );
+  }
+  return {
+    help: false,
+    settings,
+    ...(values['report-dir'] ? { reportDir: resolve(values['report-dir']) } : {}),
+    ...(load ? { load } : {}),
+  };
+}
+
+function readLoad(
+  rawTotal: string | undefined,
+  rawConcurrency: string | undefined,
+): { total: number; concurrency: number } | undefined {
+  if (rawTotal === undefined) {
+    if (rawConcurrency !== undefined) throw new UsageError('--concurrency goes with --load N.');
+    return undefined;
+  }
+  const whole = (raw: string, flag: string): number => {
+    if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} must be a whole number above 0; got "${raw}".`);
+    return Number(raw);
+  };
+  return { total: whole(rawTotal, '--load'), concurrency: whole(rawConcurrency ?? '10', '--concurrency') };
 }
 
 /** Runs the contract suite through vitest's Node API; resolves to the run's exit code. */
@@ -123,6 +156,10 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   }
   if (parsed.help) return { exitCode: 0, lines: [USAGE] };
   try {
+    if (parsed.load) {
+      const report = await runLoad(parsed.settings, parsed.load.total, parsed.load.concurrency);
+      return { exitCode: report.failedRequests > 0 ? 1 : 0, lines: describeLoadReport(report, parsed.settings.baseUrl) };
+    }
     const exitCode = await runContracts(parsed.settings, parsed.reportDir);
     return { exitCode, lines: [] };
   } catch (error) {
