@@ -5,6 +5,8 @@ export { createValidatorCache, type Validate } from './compile-validators.ts';
 export { type ContractSettings, isLoopbackUrl } from './contract-settings.ts';
 export { describeViolation } from './describe-violation.ts';
 export { type CheckContext, type CheckOutcome, checksFor, runCheck } from './find-violations.ts';
+export { prepareChecks } from './prepare-checks.ts';
 export { redactToken } from './redact-token.ts';
 export { readContractSettings, runContracts, UsageError } from './run-contracts.ts';
+export { describeLoadReport, type LoadReport, runLoad } from './run-load.ts';
 export { CHECKS, type CheckName, VIOLATIONS, type Violation, type ViolationCode } from './violations.ts';

@@ -1,27 +1,17 @@
 // The contract run: one vitest test per check × case, every case derived from the document at run time.
 // Started by contracts/run-contracts.ts, which provides the settings; not part of the unit test glob.
-import { relative } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, describe, inject, test } from 'vitest';
-import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { buildCases, type ContractCase } from './build-cases.ts';
 import { callOperation, type Exchange } from './call-operation.ts';
-import { createValidatorCache } from './compile-validators.ts';
 import { isLoopbackUrl } from './contract-settings.ts';
 import { describeViolation } from './describe-violation.ts';
-import { type CheckContext, checksFor, runCheck } from './find-violations.ts';
+import { checksFor, runCheck } from './find-violations.ts';
+import { prepareChecks } from './prepare-checks.ts';
 import { redactToken } from './redact-token.ts';
 
 const settings = inject('contractSettings');
-const contract = await loadContract(settings.documentPath);
-const policy = loadGapPolicy(settings.policyPath);
-const context: CheckContext = {
-  policy,
-  strict: settings.strict,
-  validatorFor: createValidatorCache(),
-  documentLabel: relative(process.cwd(), contract.documentPath),
-  policyLabel: relative(process.cwd(), policy.path),
-};
+const { contract, context } = await prepareChecks(settings);
 // Short keep-alive: the suite's connections must not outlive the run (undici's advice for tests).
 const agent = new Agent({ keepAliveTimeout: 1000, connections: 8 });
 afterAll(() => agent.close());

@@ -1,12 +1,10 @@
-import { relative } from 'node:path';
 import { Agent } from 'undici';
-import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { buildCases } from './build-cases.ts';
 import { callOperation, type Exchange } from './call-operation.ts';
-import { createValidatorCache } from './compile-validators.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { describeViolation } from './describe-violation.ts';
-import { type CheckContext, checksFor, runCheck } from './find-violations.ts';
+import { checksFor, runCheck } from './find-violations.ts';
+import { prepareChecks } from './prepare-checks.ts';
 import { redactToken } from './redact-token.ts';
 import type { ViolationCode } from './violations.ts';
 
@@ -31,15 +29,7 @@ export interface LoadReport {
  * and break it under concurrency (a proxy's 502, an HTML error page, a cut-off body): this finds that.
  */
 export async function runLoad(settings: ContractSettings, total: number, concurrency: number): Promise<LoadReport> {
-  const contract = await loadContract(settings.documentPath);
-  const policy = loadGapPolicy(settings.policyPath);
-  const context: CheckContext = {
-    policy,
-    strict: settings.strict,
-    validatorFor: createValidatorCache(),
-    documentLabel: relative(process.cwd(), contract.documentPath),
-    policyLabel: relative(process.cwd(), policy.path),
-  };
+  const { contract, context } = await prepareChecks(settings);
   const cases = buildCases(contract).filter((c) => c.kind === 'positive');
   if (cases.length === 0) throw new Error('The document gives no valid request to send under load.');
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 1000 });
