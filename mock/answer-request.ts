@@ -129,12 +129,26 @@ function bodyForPrism(body: BodyReading): unknown {
   }
 }
 
+// Remembered answers share their body objects, so each is serialised once rather than once per request.
+const serialized = new WeakMap<object, string>();
+
+function serialize(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body === null || typeof body !== 'object') return JSON.stringify(body);
+  let text = serialized.get(body);
+  if (text === undefined) {
+    text = JSON.stringify(body);
+    serialized.set(body, text);
+  }
+  return text;
+}
+
 function served(result: Extract<EngineResult, { kind: 'answer' }>, source: string): MockAnswer {
   const contentType = Object.entries(result.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
   return {
     status: result.status,
     headers: { 'content-type': contentType ?? 'application/json' },
-    body: typeof result.body === 'string' ? result.body : JSON.stringify(result.body),
+    body: serialize(result.body),
     source,
     delayMs: 0,
   };

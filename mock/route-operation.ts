@@ -21,10 +21,17 @@ export function routeOperation<T extends Routable>(operations: readonly T[], met
   return { kind: 'no-method', allowed: atPath.map((candidate) => candidate.method.toUpperCase()) };
 }
 
+// Compiled once per path template: routing runs on every request.
+const compiled = new Map<string, RegExp>();
+
 function templateToRegExp(template: string): RegExp {
+  const known = compiled.get(template);
+  if (known) return known;
   const pattern = template
     .split(/(\{[^}]+\})/)
     .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${pattern}/?$`);
+  const regExp = new RegExp(`^${pattern}/?$`);
+  compiled.set(template, regExp);
+  return regExp;
 }
