@@ -2,6 +2,7 @@ import prismHttp, { type IHttpRequest, type IHttpResponse } from '@stoplight/pri
 // Prism's validators are not re-exported from the package root; the version is pinned exactly (docs/decisions/0001).
 import { validateInput, validateOutput, validateSecurity } from '@stoplight/prism-http/dist/validator/index.js';
 import type { HttpMethod, IHttpOperation } from '@stoplight/types';
+import type { EngineRequest } from '../mock/prism-engine.ts';
 import { routeOperation } from '../mock/route-operation.ts';
 import type { GapPolicy } from '../openapi/index.ts';
 
@@ -14,13 +15,8 @@ export interface Finding {
   readonly severity: 'error' | 'warning';
 }
 
-export interface ObservedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: Readonly<Record<string, string | string[]>>;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: unknown;
-}
+/** A request seen on the wire: the same shape the mock hands Prism. */
+export type ObservedRequest = EngineRequest;
 
 export interface ObservedResponse {
   readonly status: number;
