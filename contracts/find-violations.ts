@@ -1,4 +1,4 @@
-import { type GapPolicy, type ResponseContract, resolvePointer } from '../openapi/index.ts';
+import { type GapPolicy, mediaTypeOf, type ResponseContract, resolvePointer } from '../openapi/index.ts';
 import type { CaseKind, ContractCase } from './build-cases.ts';
 import type { Exchange, RecordedResponse } from './call-operation.ts';
 import type { SchemaError, Validate } from './compile-validators.ts';
@@ -98,17 +98,13 @@ function checkStatusDocumented(testCase: ContractCase, response: RecordedRespons
 /** The documented response for the answer's status, preferring the one whose media type the answer declares. */
 function documentedResponse(testCase: ContractCase, response: RecordedResponse): ResponseContract | undefined {
   const candidates = testCase.operation.responses.filter((r) => r.status === response.status);
-  return candidates.find((r) => r.contentType === mediaType(response)) ?? candidates[0];
-}
-
-function mediaType(response: RecordedResponse): string | undefined {
-  return response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  return candidates.find((r) => r.contentType === mediaTypeOf(response.headers['content-type'])) ?? candidates[0];
 }
 
 function checkContentType(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
   const documented = documentedResponse(testCase, response);
   if (!documented) return { kind: 'skip', reason: NOT_DOCUMENTED };
-  const actual = mediaType(response);
+  const actual = mediaTypeOf(response.headers['content-type']);
   if (actual === documented.contentType.toLowerCase()) return pass;
   return fail({
     code: 'CONTENT_TYPE_MISMATCH',

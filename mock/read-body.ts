@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { isJsonMediaType } from '../openapi/index.ts';
 import type { BodyReading } from './answer-request.ts';
-
-const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * Reads the request body up to `limit` bytes. Past the limit nothing more is kept, but the rest of the upload
@@ -30,7 +29,7 @@ function interpret(request: IncomingMessage, chunks: Buffer[], size: number, lim
   if (size > limit) return { kind: 'too-large', limit };
   if (size === 0) return { kind: 'none' };
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) return { kind: 'text', text };
+  if (!isJsonMediaType(request.headers['content-type'])) return { kind: 'text', text };
   try {
     return { kind: 'json', value: JSON.parse(text) };
   } catch (error) {

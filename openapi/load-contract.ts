@@ -3,6 +3,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { ContractLoadError } from './contract-error.ts';
 import { toPointer } from './json-pointer.ts';
 import { DOCUMENT_PATH } from './locations.ts';
+import { isJsonMediaType } from './media-type.ts';
 
 /** A JSON Schema object as the document holds it, after $refs are resolved. */
 export type SchemaObject = Readonly<Record<string, unknown>>;
@@ -66,7 +67,6 @@ export interface Contract {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
 
 /** Loads, validates and dereferences the OpenAPI document; throws ContractLoadError when it is unreadable or invalid. */
 export async function loadContract(
@@ -137,7 +137,7 @@ function readOperation(
     if (!Number.isInteger(status)) continue; // "default" and "2XX" ranges name no single status to call documented.
     const { description, content } = response as OpenAPIV3_1.ResponseObject;
     for (const [contentType, media] of Object.entries(content ?? {})) {
-      if (!JSON_MEDIA_TYPE.test(contentType)) continue;
+      if (!isJsonMediaType(contentType)) continue;
       const pointerBase = [...base, 'responses', code, 'content', contentType];
       responses.push({
         status,
@@ -168,7 +168,7 @@ function readOperation(
 }
 
 function readRequestBody(body: OpenAPIV3_1.RequestBodyObject, base: string[]): RequestBodyContract | undefined {
-  const entry = Object.entries(body.content).find(([type]) => JSON_MEDIA_TYPE.test(type));
+  const entry = Object.entries(body.content).find(([type]) => isJsonMediaType(type));
   if (!entry) return undefined;
   const [contentType, media] = entry;
   const pointerBase = [...base, 'content', contentType];

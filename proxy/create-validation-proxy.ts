@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Dispatcher, request as forward } from 'undici';
+import { isJsonMediaType } from '../openapi/index.ts';
 import { describeFinding } from './describe-finding.ts';
 import type { ExchangeValidator, ObservedRequest } from './validate-exchange.ts';
 
@@ -103,7 +104,7 @@ function flatten(headers: Record<string, string | string[] | undefined>): Record
 function decode(bytes: Buffer, contentType: string | undefined): unknown {
   if (bytes.length === 0) return undefined;
   const text = bytes.toString('utf8');
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? '')) return text;
+  if (!isJsonMediaType(contentType)) return text;
   try {
     return JSON.parse(text);
   } catch {

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { isJsonMediaType, mediaTypeOf } from './media-type.ts';
+
+describe('media types', () => {
+  it('drops parameters and letter case', () => {
+    expect(mediaTypeOf(' Application/JSON ; charset=utf-8')).toBe('application/json');
+    expect(mediaTypeOf(undefined)).toBeUndefined();
+  });
+
+  it('counts application/json and +json types as JSON, and nothing else', () => {
+    for (const type of ['application/json', 'application/problem+json', 'APPLICATION/JSON; charset=utf-8'])
+      expect(isJsonMediaType(type), type).toBe(true);
+    for (const type of ['text/json', 'application/json-seq', 'application/jsonx', 'text/plain', '', undefined])
+      expect(isJsonMediaType(type), String(type)).toBe(false);
+  });
+});
