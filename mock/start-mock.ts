@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { type Contract, loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { type CliOutcome, runCli } from '../scripts/run-cli.ts';
+import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../scripts/server-lifecycle.ts';
 import { createMockServer } from './create-mock-server.ts';
 import { memoizeAnswers } from './memoize-answers.ts';
 import { createPrismEngine } from './prism-engine.ts';
@@ -27,34 +27,8 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
     createPrismEngine(contract.documentPath).then((e) => memoizeAnswers(e)),
   ]);
   const server = createMockServer({ contract, policy, engine, ...(options.log ? { log: options.log } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new MockStartError(
-              `Port ${options.port} on ${options.host} is already in use; pass --port or set PORT to another one.`,
-            )
-          : new MockStartError(`Could not listen on ${options.host}:${options.port}: ${error.message}.`),
-      );
-    });
-    server.listen(options.port, options.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return {
-    url: `http://${host}:${port}`,
-    contract,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-/** A mock that cannot start: a busy port, an address that is not ours. Reported as one sentence. */
-export class MockStartError extends Error {
-  override readonly name = 'MockStartError';
+  const url = await listenOn(server, options.host, options.port);
+  return { url, contract, close: () => closeServer(server) };
 }
 
 const USAGE = `Usage: npm run mock -- [--host HOST] [--port PORT] [--quiet]
@@ -64,7 +38,7 @@ Serves a mock of openapi/flashback.yaml. HOST and PORT may also come from the en
   --port   port to listen on (default 4010; 0 picks a free one)
   --quiet  do not print a line per request`;
 
-/** Parses the mock's flags and environment; throws a sentence for a bad port. */
+/** Parses the mock's flags and environment; throws a RangeError sentence for a bad port. */
 export function readMockOptions(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -80,11 +54,7 @@ export function readMockOptions(
     strict: true,
     allowPositionals: false,
   });
-  const rawPort = values.port ?? env.PORT ?? '4010';
-  const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65535) {
-    throw new MockStartError(`The port must be a whole number from 0 to 65535; got "${rawPort}".`);
-  }
+  const port = parsePort(values.port ?? env.PORT ?? '4010');
   return { help: values.help, quiet: values.quiet, host: values.host ?? env.HOST ?? '127.0.0.1', port };
 }
 
@@ -111,22 +81,18 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   // A reader that goes away (`npm run mock | head`) must not take the mock down with an EPIPE.
   process.stdout.on('error', () => undefined);
   const print = (line: string): boolean => process.stdout.write(`[mock] ${line}\n`);
-  // Listen for the stop signal before saying we are ready, so that a stop sent on that line is never missed.
-  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const stopped = stopSignal();
   let mock: RunningMock;
   try {
     mock = await startMock({ host: options.host, port: options.port, ...(options.quiet ? {} : { log: print }) });
   } catch (error) {
-    if (error instanceof MockStartError) return { exitCode: 1, lines: [`✘ ${error.message}`] };
+    if (error instanceof ListenError) return { exitCode: 1, lines: [`✘ ${error.message}`] };
     throw error;
   }
   // One write, so that whoever waits for the "listening" line finds the usage line beside it.
   const example = tryCommand(mock);
   print(`listening on ${mock.url} (index page: ${mock.url}/)${example ? `\n[mock] try: ${example}` : ''}`);
-  const signal = await stopSignal;
+  const signal = await stopped;
   await mock.close();
   return { exitCode: 0, lines: [`[mock] stopped on ${signal}`] };
 });

@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DOCUMENT_PATH, loadGapPolicy } from '../openapi/index.ts';
 import { type CliOutcome, runCli } from '../scripts/run-cli.ts';
+import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../scripts/server-lifecycle.ts';
 import { createValidationProxy } from './create-validation-proxy.ts';
 import { createExchangeValidator } from './validate-exchange.ts';
 
@@ -38,30 +38,28 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   } catch {
     return { exitCode: 2, lines: [`✘ The upstream "${values.upstream}" is not an absolute http(s) URL.`] };
   }
-  const port = Number(values.port ?? '4011');
-  if (!/^\d+$/.test(values.port ?? '4011') || port > 65535)
-    return { exitCode: 2, lines: [`✘ The port must be a whole number from 0 to 65535; got "${values.port}".`] };
+  let port: number;
+  try {
+    port = parsePort(values.port ?? '4011');
+  } catch (error) {
+    return { exitCode: 2, lines: [`✘ ${(error as Error).message}`] };
+  }
   const print = (line: string): boolean => process.stdout.write(`[proxy] ${line}\n`);
-  // Listen for the stop signal before saying we are ready, so that a stop sent on that line is never missed.
-  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const stopped = stopSignal();
   const server = createValidationProxy({
     upstream: upstream.href,
     validate: await createExchangeValidator(DOCUMENT_PATH, loadGapPolicy()),
     report: print,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, values.host ?? '127.0.0.1', resolve);
-  });
-  const address = server.address() as AddressInfo;
-  print(`listening on http://${address.address}:${address.port}, forwarding to ${upstream.origin}`);
-  const signal = await stopSignal;
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  let url: string;
+  try {
+    url = await listenOn(server, values.host ?? '127.0.0.1', port);
+  } catch (error) {
+    if (error instanceof ListenError) return { exitCode: 1, lines: [`✘ ${error.message}`] };
+    throw error;
+  }
+  print(`listening on ${url}, forwarding to ${upstream.origin}`);
+  const signal = await stopped;
+  await closeServer(server);
   return { exitCode: 0, lines: [`[proxy] stopped on ${signal}`] };
 });
