@@ -56,6 +56,16 @@ async function contracts(args: string[], env: NodeJS.ProcessEnv = {}): Promise<R
   return { ...result, reportDir, ...(report ? { report } : {}) };
 }
 
+/** Runs `use` against a fixture server that the test starts and always stops, whatever `use` throws. */
+async function withServer(start: Promise<RunningFixture>, use: (server: RunningFixture) => Promise<void>): Promise<void> {
+  const server = await start;
+  try {
+    await use(server);
+  } finally {
+    await server.close();
+  }
+}
+
 function failures(
   report: Report | undefined,
 ): { caseId: string; kind: string; check: string; code: ViolationCode; pointer?: string; message: string }[] {
@@ -154,8 +164,7 @@ const BROKEN: {
 describe.concurrent('the contract suite against broken implementations', () => {
   for (const expected of BROKEN) {
     it(`fails ${expected.kind} on ${expected.check} with ${expected.code}`, async () => {
-      const server = await startBrokenServer(expected.kind);
-      try {
+      await withServer(startBrokenServer(expected.kind), async (server) => {
         const result = await contracts(['--base-url', server.url, '--token', 't', ...(expected.args ?? [])]);
         expect(result.code).toBe(1);
         const caught = failures(result.report).filter((f) => f.check === expected.check && f.code === expected.code);
@@ -169,15 +178,12 @@ describe.concurrent('the contract suite against broken implementations', () => {
         expect(result.stderr).toContain(`✘ ${expected.code} (${expected.check}) on `);
         expect(result.stderr).toMatch(/reproduce: curl -sS -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/mfa\/enable'/);
         expect(result.stdout).toMatch(/^contracts: \d+ passed, [1-9]\d* failed, \d+ skipped$/m);
-      } finally {
-        await server.close();
-      }
+      });
     });
   }
 
   it('says exactly where a field breaks the schema', async () => {
-    const server = await startBrokenServer('success-wrong-type');
-    try {
+    await withServer(startBrokenServer('success-wrong-type'), async (server) => {
       const result = await contracts(['--base-url', server.url, '--token', 't']);
       const lines = result.stderr.split('\n');
       const at = lines.findIndex((line) =>
@@ -192,14 +198,11 @@ describe.concurrent('the contract suite against broken implementations', () => {
         '  schema pointer: openapi/flashback.yaml#/paths/~1mfa~1enable/post/responses/200/content/application~1json/schema/properties/success/type',
         '  fix: Change the field named by the pointer to what the schema asks.',
       ]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('warns, and passes, on a status outside the gap policy unless --strict', async () => {
-    const server = await startBrokenServer('forbidden-without-token');
-    try {
+    await withServer(startBrokenServer('forbidden-without-token'), async (server) => {
       const result = await contracts(['--base-url', server.url, '--token', 't']);
       expect(result.code).toBe(0);
       expect(result.report?.totals.warned).toBe(1);
@@ -207,30 +210,24 @@ describe.concurrent('the contract suite against broken implementations', () => {
         '⚠ STATUS_OUTSIDE_POLICY (status_in_policy) on POST /mfa/enable › auth › no Authorization header',
       );
       expect(result.stdout).toContain('It got 403; the document and the gap policy allow 401, 500');
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('never prints or stores the token, even when the server echoes it', async () => {
     const token = 'tok-LEAKCHECK-7f3a9c';
-    const server = await startBrokenServer('echoes-token');
-    try {
+    await withServer(startBrokenServer('echoes-token'), async (server) => {
       const result = await contracts(['--base-url', server.url, '--token', token]);
       const files = readdirSync(result.reportDir).map((name) => readFileSync(join(result.reportDir, name), 'utf8'));
       expect(files.length).toBe(2);
       for (const text of [result.stdout, result.stderr, ...files]) expect(text).not.toContain(token);
       expect(files.join('')).toContain('got Bearer $CONTRACT_TOKEN');
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('skips the state-changing cases on a host that is not loopback unless --allow-mutations', async () => {
-    const server = await startBrokenServer('success-wrong-type');
-    // 0.0.0.0 reaches this machine's own listeners, yet is not a loopback name, so the guard applies to it.
-    const url = server.url.replace('127.0.0.1', '0.0.0.0');
-    try {
+    await withServer(startBrokenServer('success-wrong-type'), async (server) => {
+      // 0.0.0.0 reaches this machine's own listeners, yet is not a loopback name, so the guard applies to it.
+      const url = server.url.replace('127.0.0.1', '0.0.0.0');
       const guarded = await contracts(['--base-url', url, '--token', 't']);
       expect(guarded.code).toBe(0);
       const positive = guarded.report?.cases.filter((c) => c.kind === 'positive') ?? [];
@@ -244,9 +241,7 @@ describe.concurrent('the contract suite against broken implementations', () => {
       const allowed = await contracts(['--base-url', url, '--token', 't', '--allow-mutations']);
       expect(allowed.code).toBe(1);
       expect(failures(allowed.report).some((f) => f.code === 'BODY_SCHEMA_MISMATCH')).toBe(true);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
@@ -285,22 +280,18 @@ describe.concurrent('npm run contracts usage errors', () => {
 
 describe.concurrent('npm run contracts -- --load', () => {
   it('passes a server that keeps the contract at any concurrency, and prints latency percentiles', async () => {
-    const server = await startReferenceServer();
-    try {
+    await withServer(startReferenceServer(), async (server) => {
       const result = await contracts(['--base-url', server.url, '--token', 't', '--load', '300', '--concurrency', '20']);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^\[contracts\] load: 300 valid requests, 20 in flight/m);
       expect(result.stdout).toMatch(/^\[contracts\] latency p50 [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms$/m);
       expect(result.stdout).toMatch(/^\[contracts\] errors \(timeouts, dropped connections\): 0$/m);
       expect(result.stdout).toMatch(/^contracts: 300 passed, 0 failed$/m);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('finds a server that breaks the contract only with several requests in flight', async () => {
-    const server = await startBrokenServer('breaks-under-concurrency');
-    try {
+    await withServer(startBrokenServer('breaks-under-concurrency'), async (server) => {
       const alone = await contracts(['--base-url', server.url, '--token', 't', '--load', '30', '--concurrency', '1']);
       expect(alone.code).toBe(0);
       const crowded = await contracts(['--base-url', server.url, '--token', 't', '--load', '200', '--concurrency', '10']);
@@ -311,9 +302,7 @@ describe.concurrent('npm run contracts -- --load', () => {
       );
       expect(crowded.stderr).toContain('A valid request got 502; the document lists only 200, 500 for POST /mfa/enable.');
       expect(crowded.stderr).toMatch(/^contracts: \d+ passed, [1-9]\d* failed$/m);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('refuses to load a host that is not loopback unless --allow-mutations', async () => {
