@@ -1,12 +1,9 @@
-import type { Contract, GapPolicy, GapRuleId, OperationContract } from '../openapi/index.ts';
+import { type Contract, type GapPolicy, type GapRuleId, isMediaType, type OperationContract } from '../openapi/index.ts';
 import { chooseDelivery, type Delivery, type Fault } from './choose-delivery.ts';
 import { chooseScenario } from './choose-scenario.ts';
 import type { EngineResult, PrismEngine } from './prism-engine.ts';
 import { readPreferences } from './read-preferences.ts';
 import { type Route, routeOperation } from './route-operation.ts';
-
-/** A media type with optional parameters (RFC 9110 section 8.3.1): type "/" subtype, both tokens. */
-const MEDIA_TYPE = /^\s*[!#$%&'*+.^_`|~\w-]+\/[!#$%&'*+.^_`|~\w-]+\s*(?:;.*)?$/;
 
 /** The request body as the server read it off the socket. */
 export type BodyReading =
@@ -63,7 +60,7 @@ export async function answerRequest(context: MockContext, request: MockRequest):
     const scenario = chooseScenario(route.operation, preferences, body);
     if (scenario.kind === 'unknown') return refuse('unknown-scenario', scenario.sentence);
     const contentType = request.headers['content-type'];
-    if (contentType !== undefined && !MEDIA_TYPE.test(contentType)) {
+    if (contentType !== undefined && !isMediaType(contentType)) {
       // Prism throws on a Content-Type it cannot parse; refuse it here as the policy says instead.
       return refuse(
         'unsupported-media-type',
@@ -104,16 +101,13 @@ function withCanonicalScheme(headers: Readonly<Record<string, string>>): Readonl
   return { ...headers, authorization: `Bearer ${authorization.slice(7)}` };
 }
 
-/** A media range: a media type whose type and subtype may be "*" (RFC 9110 section 12.5.1). */
-const MEDIA_RANGE = /^\s*(?:\*|[!#$%&'*+.^_`|~\w-]+)\/(?:\*|[!#$%&'*+.^_`|~\w-]+)\s*(?:;.*)?$/;
-
 /**
  * Prism throws on an Accept it cannot parse. RFC 9110 section 12.5.1 lets a server disregard such a field, as
  * most servers do, so the mock answers as if it were absent.
  */
 function withoutUnparsableAccept(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   const accept = headers.accept;
-  if (accept === undefined || accept.split(',').every((range) => MEDIA_RANGE.test(range))) return headers;
+  if (accept === undefined || accept.split(',').every(isMediaType)) return headers;
   const { accept: _dropped, ...rest } = headers;
   return rest;
 }

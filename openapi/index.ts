@@ -14,4 +14,4 @@ export {
 } from './load-contract.ts';
 export { GAP_RULE_IDS, type GapPolicy, type GapRule, type GapRuleId, loadGapPolicy } from './load-gap-policy.ts';
 export { DOCUMENT_PATH, GAP_POLICY_PATH, TYPES_PATH } from './locations.ts';
-export { isJsonMediaType, mediaTypeOf } from './media-type.ts';
+export { isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isJsonMediaType, mediaTypeOf } from './media-type.ts';
+import { isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';
 
 describe('media types', () => {
   it('drops parameters and letter case', () => {
@@ -12,5 +12,13 @@ describe('media types', () => {
       expect(isJsonMediaType(type), type).toBe(true);
     for (const type of ['text/json', 'application/json-seq', 'application/jsonx', 'text/plain', '', undefined])
       expect(isJsonMediaType(type), String(type)).toBe(false);
+  });
+
+  it('tells media types and Accept ranges from what Prism could not parse', () => {
+    expect(isMediaType('application/json; charset=utf-8')).toBe(true);
+    expect(isMediaType('!')).toBe(false);
+    expect(isMediaType('*/*')).toBe(true);
+    expect(isMediaType('text/*;q=0.5')).toBe(true);
+    expect(isMediaType('json')).toBe(false);
   });
 });
