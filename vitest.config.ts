@@ -2,11 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{openapi,mock,proxy,contracts,scripts,bench}/**/*.test.ts'],
+    include: ['{openapi,prism,runtime,mock,proxy,contracts,scripts,testing,bench}/**/*.test.ts'],
     // Tests start real processes (the mock, fixture servers); on a shared 2-core machine a cold start can take
     // seconds, so hooks get room. Speed is measured in `npm run bench`, never asserted here.
     hookTimeout: 60_000,
-    globalSetup: ['scripts/vitest-global-setup.ts'],
+    globalSetup: ['testing/global-setup.ts'],
     testTimeout: 30_000,
     // Each test file starts its own servers on port 0; two workers keep a 2-core machine responsive.
     maxWorkers: 2,

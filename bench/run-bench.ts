@@ -8,9 +8,13 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { loadContract } from '../openapi/index.ts';
-import { buildMock, MOCK_BUNDLE } from '../scripts/build-mock.ts';
-import { runCli } from '../scripts/run-cli.ts';
-import { startProcess } from '../scripts/start-process.ts';
+import { runCli } from '../runtime/run-cli.ts';
+import { buildAll } from '../scripts/build.ts';
+import { bundlePath } from '../scripts/run-bundle.mjs';
+
+const MOCK_BUNDLE = bundlePath('mock');
+
+import { startProcess } from '../testing/start-process.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BARE_BUNDLE = `${ROOT}dist/bare-server.mjs`;
@@ -100,7 +104,7 @@ runCli(import.meta.url, async () => {
   const duration = Number(values.duration);
   const runs = Number(values.runs);
   const log = (line: string): boolean => process.stdout.write(`[bench] ${line}\n`);
-  await buildMock();
+  await buildAll();
   const contract = await loadContract();
   const operation = contract.operations[0];
   if (!operation?.requestBody) throw new Error('The document has no operation with a request body to benchmark.');

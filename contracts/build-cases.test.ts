@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { DOCUMENT_PATH, loadContract } from '../openapi/index.ts';
-import { buildCases } from './build-cases.ts';
+import { buildCases, MAX_SCHEMA_DEPTH } from './build-cases.ts';
 
 interface Doc {
   components: { schemas: Record<string, { enum?: string[]; properties?: Record<string, unknown>; required?: string[] }> };
@@ -52,7 +52,10 @@ describe('buildCases', () => {
       expect.stringMatching(/^mfaType case-changed "[a-z_]+"$/),
     ]);
     expect(names(cases, 'auth')).toEqual(['no Authorization header', 'empty bearer token', 'Basic scheme']);
-    expect(cases.every((c) => (c.kind === 'positive') === c.mutates)).toBe(true);
+    // A lenient server could enable MFA on the valid body under another media type, or on a value in another case.
+    const lenient = cases.filter((c) => c.kind !== 'positive' && c.mutates).map((c) => c.id.split(' › ').at(-1));
+    expect(lenient).toEqual(['Content-Type text/plain', expect.stringMatching(/^mfaType case-changed "/)]);
+    expect(cases.filter((c) => c.kind === 'positive').every((c) => c.mutates)).toBe(true);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
   });
 
@@ -88,5 +91,27 @@ describe('buildCases', () => {
     for (const c of cases.filter((c) => c.kind === 'positive' && c.id.includes('mfaType='))) {
       expect(JSON.parse(c.request.body ?? '{}')).toEqual({ mfaType: expect.any(String), deviceName: expect.any(String) });
     }
+  });
+
+  it('builds cases from recursive and self-referencing schemas, to a bounded depth', async () => {
+    const contract = await contractWith((doc) => {
+      doc.components.schemas.Node = {
+        properties: { label: { type: 'string' }, next: { $ref: '#/components/schemas/Node' } },
+        required: ['label'],
+        type: 'object',
+      } as never;
+      const request = doc.components.schemas.EnableMfaRequest;
+      if (request) request.properties = { ...request.properties, chain: { $ref: '#/components/schemas/Node' } };
+    });
+    const ids = buildCases(contract).map((c) => c.id);
+    const cases = buildCases(contract);
+    expect(ids).toContain('POST /mfa/enable › negative › chain.label as number');
+    expect(ids).toContain('POST /mfa/enable › negative › chain.next as number');
+    // The walk never enters a schema it is already inside, and never goes deeper than MAX_SCHEMA_DEPTH.
+    expect(ids.filter((id) => id.includes('chain.next.'))).toEqual([]);
+    expect(Math.max(...ids.map((id) => (id.split(' › ').at(-1) ?? '').split('.').length))).toBeLessThanOrEqual(MAX_SCHEMA_DEPTH);
+    // A required property of an optional object is missing from an object that is there, not from one that is not.
+    const missing = cases.find((c) => c.id.endsWith('› missing chain.label'));
+    expect(JSON.parse(missing?.request.body ?? '{}')).toEqual({ mfaType: expect.any(String), chain: {} });
   });
 });

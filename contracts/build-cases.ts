@@ -1,4 +1,5 @@
 import type { Contract, GapRuleId, OperationContract, SchemaObject } from '../openapi/index.ts';
+import { createValidatorCache } from './compile-validators.ts';
 
 /** positive: a valid request; negative: one that breaks the request schema or media type; auth: bad credentials. */
 export type CaseKind = 'positive' | 'negative' | 'auth';
@@ -21,7 +22,11 @@ export interface ContractCase {
   readonly request: RequestPlan;
   /** The gap-policy rule for the situation a negative or auth case creates. */
   readonly rule?: GapRuleId;
-  /** Positive cases change state on the server (they enable MFA). */
+  /**
+   * The request could change state on the server: a valid request, or one that a lenient server could read as
+   * valid (the valid body under another Content-Type, an enum value in another case). Never sent with the real
+   * token to a host outside loopback unless mutations are allowed.
+   */
   readonly mutates: boolean;
 }
 
@@ -33,6 +38,12 @@ const WRONG_VALUES: ReadonlyArray<readonly [string, unknown]> = [
   ['array', []],
   ['object', {}],
 ];
+
+/**
+ * How deep into nested (and possibly self-referencing) object schemas cases are derived. A recursive schema is
+ * a cycle of objects once dereferenced; past this depth, or on meeting a schema again, the walk stops.
+ */
+export const MAX_SCHEMA_DEPTH = 4;
 
 /** Derives every case from the document: nothing here knows an operation, a property or an enum value. */
 export function buildCases(contract: Contract): ContractCase[] {
@@ -52,23 +63,28 @@ function casesFor(operation: OperationContract): ContractCase[] {
     ...overrides,
   });
   const cases: ContractCase[] = [];
-  const add = (kind: CaseKind, name: string, request: RequestPlan, rule?: GapRuleId): void => {
+  const add = (kind: CaseKind, name: string, request: RequestPlan, rule?: GapRuleId, lenientlyValid = false): void => {
     cases.push({
       id: `${label} › ${kind} › ${name}`,
       kind,
       operation,
       request,
-      mutates: kind === 'positive',
+      mutates: kind === 'positive' || lenientlyValid,
       ...(rule ? { rule } : {}),
     });
   };
 
-  const base = body ? validValue(body.schema, body.examples[0]?.value) : undefined;
+  const valid = body ? validValue(body.schema, body.examples[0]?.value) : undefined;
+  const base = valid;
   // Positive: one request per enum value, wherever the enum sits in the body, then each request example.
   if (body) {
-    for (const { path, schema } of walkProperties(body.schema)) {
-      for (const value of (schema.enum as unknown[] | undefined) ?? []) {
-        add('positive', `${describePath(path)}=${JSON.stringify(value)}`, plan(setAt(base, path, value)));
+    for (const property of walkProperties(body.schema)) {
+      for (const value of (property.schema.enum as unknown[] | undefined) ?? []) {
+        add(
+          'positive',
+          `${describePath(property.path)}=${JSON.stringify(value)}`,
+          plan(setAt(withParents(base, property), property.path, value)),
+        );
       }
     }
     for (const example of body.examples) add('positive', `example ${example.name}`, plan(example.value));
@@ -84,16 +100,22 @@ function casesFor(operation: OperationContract): ContractCase[] {
       'Content-Type text/plain',
       plan(base, { headers: { 'content-type': 'text/plain', accept: 'application/json' } }),
       'unsupported-media-type',
+      true,
     );
     const seen = new Set<string>();
-    const addInvalid = (name: string, value: unknown): void => {
+    const isValid = createValidatorCache()(body.schema);
+    const addInvalid = (name: string, value: unknown, lenientlyValid = false): void => {
       const key = JSON.stringify(value);
       if (seen.has(key)) return; // e.g. "{}" and "missing x" are one request when x is the only property
+      // A negative case must be invalid, or a conforming server that enables MFA would be blamed for it.
+      if (isValid(value).length === 0) return;
       seen.add(key);
-      add('negative', name, plan(value), 'invalid-body');
+      add('negative', name, plan(value), 'invalid-body', lenientlyValid);
     };
     if (((body.schema.required as unknown[] | undefined) ?? []).length > 0) addInvalid('empty object {}', {});
-    for (const { path, schema, required } of walkProperties(body.schema)) {
+    for (const property of walkProperties(body.schema)) {
+      const { path, schema, required } = property;
+      const base = withParents(valid, property);
       if (required) addInvalid(`missing ${describePath(path)}`, deleteAt(base, path));
       const types = typesOf(schema);
       for (const [type, wrong] of WRONG_VALUES) {
@@ -107,7 +129,7 @@ function casesFor(operation: OperationContract): ContractCase[] {
         addInvalid(`${describePath(path)} unknown value`, setAt(base, path, unknownValue(values, first)));
         const changed = first === first.toLowerCase() ? first.toUpperCase() : first.toLowerCase();
         if (!values.includes(changed))
-          addInvalid(`${describePath(path)} case-changed ${JSON.stringify(changed)}`, setAt(base, path, changed));
+          addInvalid(`${describePath(path)} case-changed ${JSON.stringify(changed)}`, setAt(base, path, changed), true);
       }
     }
   }
@@ -138,24 +160,50 @@ interface PropertyAt {
   readonly path: readonly string[];
   readonly schema: SchemaObject;
   readonly required: boolean;
+  /** The schemas of the objects around it, outermost first (the body's own schema excluded). */
+  readonly parents: readonly SchemaObject[];
 }
 
-/** Every property of an object schema, nested objects included, with its path from the body's root. */
-function walkProperties(schema: SchemaObject, prefix: readonly string[] = []): PropertyAt[] {
+/**
+ * Every property of an object schema, nested objects included, with its path from the body's root; bounded by
+ * MAX_SCHEMA_DEPTH and never entering a schema it is already inside (a self-reference).
+ */
+function walkProperties(
+  schema: SchemaObject,
+  prefix: readonly string[] = [],
+  inside: ReadonlySet<SchemaObject> = new Set([schema]),
+  parents: readonly SchemaObject[] = [],
+): PropertyAt[] {
   const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
   return Object.entries(properties).flatMap(([name, child]) => {
     const path = [...prefix, name];
-    const here: PropertyAt = { path, schema: child, required: required.has(name) };
-    return typesOf(child).includes('object') ? [here, ...walkProperties(child, path)] : [here];
+    const here: PropertyAt = { path, schema: child, required: required.has(name), parents };
+    const descend = typesOf(child).includes('object') && !inside.has(child) && path.length < MAX_SCHEMA_DEPTH;
+    return descend ? [here, ...walkProperties(child, path, new Set([...inside, child]), [...parents, child])] : [here];
   });
 }
 
-/** A value valid for the schema: the document's example when there is one, else built from the schema. */
-function validValue(schema: SchemaObject, example: unknown): unknown {
+/** The value with every object around a nested property present (valid), so that a change to it is the only one. */
+function withParents(value: unknown, property: PropertyAt): unknown {
+  let result = value;
+  property.parents.forEach((schema, index) => {
+    const at = property.path.slice(0, index + 1);
+    if (!isPlainObject(at.reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), result))) {
+      result = setAt(result, at, validValue(schema, undefined, index + 1));
+    }
+  });
+  return result;
+}
+
+/**
+ * A value valid for the schema: the document's example when there is one, else built from the schema. A required
+ * self-reference has no finite valid value; the walk stops at MAX_SCHEMA_DEPTH and the validator then says so.
+ */
+function validValue(schema: SchemaObject, example: unknown, depth = 0): unknown {
   if (isPlainObject(example) && typesOf(schema).includes('object')) {
     // An example written before a property became required still needs it to be valid.
-    return { ...(validValue(schema, undefined) as Record<string, unknown>), ...example };
+    return { ...(validValue(schema, undefined, depth) as Record<string, unknown>), ...example };
   }
   if (example !== undefined) return example;
   if (schema.example !== undefined) return schema.example;
@@ -165,9 +213,10 @@ function validValue(schema: SchemaObject, example: unknown): unknown {
   const [type] = typesOf(schema);
   switch (type) {
     case 'object': {
+      if (depth >= MAX_SCHEMA_DEPTH) return {};
       const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
       const required = (schema.required as string[] | undefined) ?? [];
-      return Object.fromEntries(required.map((name) => [name, validValue(properties[name] ?? {}, undefined)]));
+      return Object.fromEntries(required.map((name) => [name, validValue(properties[name] ?? {}, undefined, depth + 1)]));
     }
     case 'array':
       return [];

@@ -1,11 +1,11 @@
 import { type Dispatcher, errors, request } from 'undici';
+import { flattenHeaders } from '../runtime/http-headers.ts';
+import { readCapped } from '../runtime/read-capped.ts';
+import { TOKEN_PLACEHOLDER } from '../runtime/redact.ts';
 import type { RequestPlan } from './build-cases.ts';
 
 /** The suite reads at most this much of a body; the rest is cut off and reported (BODY_TOO_LARGE). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** The token as every output shows it: a shell variable, so a reproduced curl works and the secret never prints. */
-export const TOKEN_PLACEHOLDER = '$CONTRACT_TOKEN';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -18,36 +18,67 @@ export interface RecordedRequest {
 export interface RecordedResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  /** The body as text (UTF-8), at most MAX_BODY_BYTES of it, as received: redactToken() before showing it. */
+  /** The body as text (UTF-8), at most MAX_BODY_BYTES of it, as received: redact before showing it. */
   readonly body: string;
   readonly truncated: boolean;
   readonly durationMs: number;
 }
 
+/**
+ * Why no answer came. 'unreachable': no connection could be made at all (refused, unknown host, TLS failure),
+ * which on a run's first request means there is nothing to judge; 'connection': one was made, then dropped.
+ */
+export type FailureKind = 'timeout' | 'connection' | 'unreachable';
+
 /** One request and what came back: a response, or the reason none did. Never thrown. */
 export interface Exchange {
   readonly request: RecordedRequest;
   readonly response?: RecordedResponse;
-  readonly failure?: { readonly kind: 'timeout' | 'connection'; readonly message: string };
+  readonly failure?: { readonly kind: FailureKind; readonly message: string };
 }
 
 export interface CallOptions {
   readonly baseUrl: string;
-  readonly token?: string;
+  readonly token?: string | undefined;
   readonly timeoutMs: number;
   readonly dispatcher?: Dispatcher;
 }
 
+/** Errors raised before any byte reached a server: DNS, refused or unroutable connections, TLS handshakes. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** The URL of an operation path under the base URL, keeping the base URL's own path ("/api" + "/mfa/enable"). */
+export function operationUrl(baseUrl: string, path: string): string {
+  const base = new URL(baseUrl);
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return base.href;
+}
+
 /** Sends one planned request with undici and records the exchange; timeouts and dropped connections become data. */
 export async function callOperation(plan: RequestPlan, options: CallOptions): Promise<Exchange> {
-  const url = new URL(plan.path.replace(/^\//, ''), options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`).href;
+  const url = operationUrl(options.baseUrl, plan.path);
   const headers: Record<string, string> = { ...plan.headers };
-  if (plan.sendToken && options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const withToken = plan.sendToken && options.token !== undefined;
+  if (withToken) headers.authorization = `Bearer ${options.token}`;
   const recorded: RecordedRequest = {
     method: plan.method,
     url,
-    headers:
-      plan.sendToken && options.token !== undefined ? { ...headers, authorization: `Bearer ${TOKEN_PLACEHOLDER}` } : headers,
+    headers: withToken ? { ...headers, authorization: `Bearer ${TOKEN_PLACEHOLDER}` } : headers,
     ...(plan.body === undefined ? {} : { body: plan.body }),
   };
   const started = performance.now();
@@ -63,53 +94,45 @@ export async function callOperation(plan: RequestPlan, options: CallOptions): Pr
       bodyTimeout: options.timeoutMs,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      const room = MAX_BODY_BYTES - size;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        truncated = true;
-        response.body.destroy();
-        break;
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-    }
+    const body = await readCapped(response.body, MAX_BODY_BYTES, 'stop');
     return {
       request: recorded,
       response: {
         status: response.statusCode,
         headers: flattenHeaders(response.headers),
-        body: Buffer.concat(chunks).toString('utf8'),
-        truncated,
+        body: body.bytes.toString('utf8'),
+        truncated: body.truncated,
         durationMs: performance.now() - started,
       },
     };
   } catch (error) {
     const elapsed = Math.round(performance.now() - started);
     const timedOut = signal.aborted || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
+    if (timedOut)
+      return { request: recorded, failure: { kind: 'timeout', message: `no complete answer within ${options.timeoutMs} ms` } };
+    const code = errorCode(error);
+    const unreachable =
+      code !== undefined && (UNREACHABLE.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'));
     return {
       request: recorded,
-      failure: timedOut
-        ? { kind: 'timeout', message: `no complete answer within ${options.timeoutMs} ms` }
-        : { kind: 'connection', message: `${describeNetworkError(error)} after ${elapsed} ms` },
+      failure: {
+        kind: unreachable ? 'unreachable' : 'connection',
+        message: `${describeNetworkError(error)} after ${elapsed} ms`,
+      },
     };
   }
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
+function errorCode(error: unknown): string | undefined {
+  const own = (error as NodeJS.ErrnoException | undefined)?.code;
+  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined)?.code : undefined;
+  // undici wraps socket errors in its own (UND_ERR_SOCKET); the system's code, when there is one, says more.
+  return cause ?? own;
 }
 
 function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as NodeJS.ErrnoException).code;
-  return `${error.message}${cause && cause.message !== error.message ? ` (${cause.message})` : ''}${code ? ` [${code}]` : ''}`;
+  const code = errorCode(error);
+  return `${error.message}${cause && cause.message !== error.message ? ` (${cause.message})` : ''}${code && !error.message.includes(code) ? ` [${code}]` : ''}`;
 }

@@ -37,7 +37,7 @@ export function createValidatorCache(): (schema: SchemaObject) => Validate {
         declared.add(keyword);
       }
     }
-    const validate: ValidateFunction = ajv.compile(schema);
+    const validate: ValidateFunction = ajv.compile(withoutCycles(schema));
     const run: Validate = (value) => {
       if (validate(value)) return [];
       // Copy the errors out: Ajv reuses validate.errors on the next call.
@@ -67,4 +67,36 @@ function extensionKeywords(node: unknown, found = new Set<string>(), seen = new 
     else extensionKeywords(value, found, seen);
   }
   return found;
+}
+
+/**
+ * A dereferenced recursive schema is a cycle of objects, which Ajv cannot compile. This returns the schema
+ * unchanged when it has no cycle (so schema paths still read as the document's pointers), else a copy in which
+ * every schema that is re-entered lives once under $defs and is referred to by $ref (JSON Schema 2020-12 §8.2.3.1).
+ */
+export function withoutCycles(schema: SchemaObject): SchemaObject {
+  const reentered = new Set<object>();
+  const visit = (node: unknown, path: Set<object>): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (path.has(node)) {
+      reentered.add(node);
+      return;
+    }
+    path.add(node);
+    for (const child of Object.values(node)) visit(child, path);
+    path.delete(node);
+  };
+  visit(schema, new Set());
+  if (reentered.size === 0) return schema;
+  const names = new Map([...reentered].map((node, index) => [node, `recursive${index}`]));
+  const copy = (node: unknown, defining?: object): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    const name = names.get(node);
+    if (name !== undefined && node !== defining) return { $ref: `#/$defs/${name}` };
+    if (Array.isArray(node)) return node.map((item) => copy(item));
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, copy(value)]));
+  };
+  const $defs = Object.fromEntries([...names].map(([node, name]) => [name, copy(node, node)]));
+  const root = copy(schema) as Record<string, unknown>;
+  return { ...root, $defs: { ...(root.$defs as object | undefined), ...$defs } };
 }

@@ -1,7 +1,9 @@
-/** What a contract run was asked to do; handed from the CLI to the test file through vitest's provide/inject. */
+import { isAbsolute } from 'node:path';
+
+/** What a contract run was asked to do. */
 export interface ContractSettings {
   readonly baseUrl: string;
-  readonly token?: string;
+  readonly token?: string | undefined;
   readonly timeoutMs: number;
   readonly strict: boolean;
   readonly allowMutations: boolean;
@@ -9,22 +11,25 @@ export interface ContractSettings {
   readonly policyPath: string;
 }
 
-/** What each contract test leaves in its task meta for the reporters: plain JSON, redacted. */
-export interface ContractTestMeta {
-  readonly caseId: string;
-  readonly kind: string;
-  readonly check: string;
-  readonly violations: readonly import('./violations.ts').Violation[];
-  readonly exchange?: import('./call-operation.ts').Exchange;
-}
+/** The longest a timer can wait in Node.js (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    contractSettings: ContractSettings;
+/** The first problem with a run's settings as one sentence, or undefined; the CLI and the core both ask it. */
+export function settingsProblem(settings: ContractSettings): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(settings.baseUrl);
+  } catch {
+    return `The base URL "${settings.baseUrl.replace(/\/\/[^/@]*@/, '//…@')}" is not an absolute URL; expected e.g. http://127.0.0.1:4010.`;
   }
-  interface TaskMeta {
-    contract?: ContractTestMeta;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `The base URL must use http or https; got "${url.protocol}".`;
+  if (!Number.isInteger(settings.timeoutMs) || settings.timeoutMs < 1 || settings.timeoutMs > MAX_TIMEOUT_MS) {
+    return `The timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (the longest a timer can wait); got ${settings.timeoutMs}.`;
   }
+  if (!isAbsolute(settings.documentPath) || !isAbsolute(settings.policyPath)) {
+    return 'The document and gap policy paths must be absolute.';
+  }
+  return undefined;
 }
 
 /** True for hosts whose traffic never leaves this machine: 127.0.0.0/8, ::1 and localhost. */

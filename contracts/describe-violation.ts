@@ -16,3 +16,12 @@ export function describeViolation(caseId: string, violation: Violation, exchange
   lines.push(`  fix: ${VIOLATIONS[violation.code].fix}`, `  reproduce: ${reproduceWithCurl(exchange.request)}`);
   return lines.join('\n');
 }
+
+/** Each violation behind one check of one case, described; none when the case was never sent. */
+export function describeCheck(
+  result: { readonly id: string; readonly exchange?: Exchange },
+  check: { readonly violations: readonly Violation[] },
+): string[] {
+  const { exchange } = result;
+  return exchange ? check.violations.map((violation) => describeViolation(result.id, violation, exchange)) : [];
+}

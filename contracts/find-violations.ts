@@ -1,4 +1,12 @@
-import { type GapPolicy, mediaTypeOf, type ResponseContract, resolvePointer } from '../openapi/index.ts';
+import {
+  type GapPolicy,
+  isJsonMediaType,
+  mediaTypeOf,
+  type ResponseContract,
+  resolvePointer,
+  type SchemaObject,
+} from '../openapi/index.ts';
+import type { Redactor } from '../runtime/redact.ts';
 import type { CaseKind, ContractCase } from './build-cases.ts';
 import type { Exchange, RecordedResponse } from './call-operation.ts';
 import type { SchemaError, Validate } from './compile-validators.ts';
@@ -19,12 +27,17 @@ export interface CheckContext {
   /** How the document and the policy are named in schema pointers, e.g. "openapi/flashback.yaml". */
   readonly documentLabel: string;
   readonly policyLabel: string;
+  /** The schema the gap policy's errorEnvelope names, resolved in the document. */
+  readonly errorEnvelopeSchema: SchemaObject;
+  /** Every piece of a server's answer quoted in a message goes through it first, before it is cut. */
+  readonly redactor: Redactor;
 }
 
 const CHECKS_BY_KIND: Readonly<Record<CaseKind, readonly CheckName[]>> = {
   positive: ['status_documented', 'content_type', 'body_schema'],
-  negative: ['rejects_invalid', 'status_in_policy', 'content_type', 'body_schema'],
-  auth: ['auth_enforced', 'status_in_policy', 'content_type', 'body_schema'],
+  // A refusal's status is rarely documented, so its body is judged against the gap policy's error envelope.
+  negative: ['rejects_invalid', 'status_in_policy', 'error_envelope'],
+  auth: ['auth_enforced', 'status_in_policy', 'error_envelope'],
 };
 
 /** The checks that apply to a kind of case, in the order they run; the first also reports transport failures. */
@@ -39,7 +52,7 @@ export function runCheck(check: CheckName, testCase: ContractCase, exchange: Exc
     const [first] = checksFor(testCase.kind);
     if (check !== first) return { kind: 'skip', reason: `no answer to check (${first} reports why)` };
     const code: ViolationCode = exchange.failure?.kind === 'timeout' ? 'TIMEOUT' : 'CONNECTION_FAILED';
-    const actual = exchange.failure?.message ?? 'no answer';
+    const actual = context.redactor.text(exchange.failure?.message ?? 'no answer');
     return fail({
       code,
       check,
@@ -62,6 +75,8 @@ export function runCheck(check: CheckName, testCase: ContractCase, exchange: Exc
       return checkNot2xx('INVALID_ACCEPTED', check, testCase, response, context);
     case 'status_in_policy':
       return checkStatusInPolicy(testCase, response, context);
+    case 'error_envelope':
+      return checkErrorEnvelope(testCase, response, context);
   }
 }
 
@@ -112,10 +127,8 @@ function checkContentType(testCase: ContractCase, response: RecordedResponse, co
     severity: 'error',
     schemaPointer: `${responsesPointer(testCase, context)}/${response.status}/content`,
     expected: documented.contentType,
-    actual: response.headers['content-type'] ?? '(no Content-Type header)',
-    message: `Status ${response.status} must come as ${documented.contentType}; the Content-Type was ${
-      response.headers['content-type'] === undefined ? 'missing' : `"${response.headers['content-type']}"`
-    }.`,
+    actual: shownContentType(response, context),
+    message: `Status ${response.status} must come as ${documented.contentType}; the Content-Type was ${shownContentType(response, context)}.`,
   });
 }
 
@@ -135,10 +148,8 @@ function checkBodySchema(testCase: ContractCase, response: RecordedResponse, con
       message: `The ${response.status} body is larger than 1 MiB; the suite read 1 MiB of it and stopped.`,
     });
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(response.body);
-  } catch (error) {
+  const parsed = parseBody(response, context);
+  if (parsed.kind === 'not-json') {
     return fail({
       code: 'BODY_NOT_JSON',
       check: 'body_schema',
@@ -146,29 +157,62 @@ function checkBodySchema(testCase: ContractCase, response: RecordedResponse, con
       pointer: '',
       schemaPointer,
       expected: 'a JSON document',
-      actual: JSON.stringify(excerpt(response.body)),
-      message: `The ${response.status} body does not parse as JSON (${(error as Error).message}); it reads ${JSON.stringify(excerpt(response.body))}.`,
+      actual: parsed.excerpt,
+      message: `The ${response.status} body does not parse as JSON (${parsed.reason}); it reads ${parsed.excerpt}.`,
     });
   }
-  const errors = context.validatorFor(documented.schema)(body);
+  const errors = context.validatorFor(documented.schema)(parsed.value);
   if (errors.length === 0) return pass;
-  return fail(...errors.map((error) => schemaViolation(error, body, schemaPointer, response.status)));
+  return fail(
+    ...errors.map((error) => ({
+      code: 'BODY_SCHEMA_MISMATCH' as const,
+      check: 'body_schema' as const,
+      severity: 'error' as const,
+      ...schemaFinding(error, parsed.value, schemaPointer, `The ${response.status} body`, context),
+    })),
+  );
 }
 
-function schemaViolation(error: SchemaError, body: unknown, schemaPointer: string, status: number): Violation {
+type ParsedBody =
+  | { readonly kind: 'json'; readonly value: unknown }
+  | { readonly kind: 'not-json'; readonly reason: string; readonly excerpt: string };
+
+function parseBody(response: RecordedResponse, context: CheckContext): ParsedBody {
+  try {
+    return { kind: 'json', value: JSON.parse(response.body) };
+  } catch (error) {
+    // V8's message quotes the body it could not parse, so it is redacted like the body itself.
+    return {
+      kind: 'not-json',
+      reason: context.redactor.excerpt((error as Error).message, 120),
+      excerpt: JSON.stringify(context.redactor.excerpt(response.body)),
+    };
+  }
+}
+
+/** Where, what was expected and what came, for one schema error in a parsed body. */
+function schemaFinding(
+  error: SchemaError,
+  body: unknown,
+  schemaPointer: string,
+  subject: string,
+  context: CheckContext,
+): Pick<Violation, 'pointer' | 'schemaPointer' | 'expected' | 'actual' | 'message'> {
   const actualValue = resolvePointer(body, error.instancePath);
   const where = error.instancePath === '' ? 'the root' : error.instancePath;
-  const actual = excerpt(JSON.stringify(actualValue) ?? 'nothing');
+  const actual = context.redactor.excerpt(JSON.stringify(actualValue) ?? 'nothing');
   return {
-    code: 'BODY_SCHEMA_MISMATCH',
-    check: 'body_schema',
-    severity: 'error',
     pointer: error.instancePath,
     schemaPointer: `${schemaPointer}${error.schemaPath.replace(/^#/, '')}`,
     expected: expectation(error),
     actual,
-    message: `The ${status} body at ${where} ${error.message}${allowedValues(error)}; got ${actual}.`,
+    message: `${subject} at ${where} ${error.message}${allowedValues(error)}; got ${actual}.`,
   };
+}
+
+function shownContentType(response: RecordedResponse, context: CheckContext): string {
+  const type = response.headers['content-type'];
+  return type === undefined ? '(no Content-Type header)' : JSON.stringify(context.redactor.excerpt(type));
 }
 
 function expectation(error: SchemaError): string {
@@ -222,7 +266,7 @@ function checkStatusInPolicy(testCase: ContractCase, response: RecordedResponse,
   const documentedErrors = documentedStatuses(testCase).filter((status) => status < 200 || status >= 300);
   const allowed = [...new Set([...(rule?.allowedStatuses ?? []), ...documentedErrors])].sort((a, b) => a - b);
   if (allowed.includes(response.status)) return pass;
-  const severity = context.strict || context.policy.outsidePolicyStatus === 'fail' ? 'error' : 'warning';
+  const severity = policySeverity(context);
   const violation: Violation = {
     code: 'STATUS_OUTSIDE_POLICY',
     check: 'status_in_policy',
@@ -232,13 +276,76 @@ function checkStatusInPolicy(testCase: ContractCase, response: RecordedResponse,
     actual: String(response.status),
     message: `${rule ? `${rule.when} ` : ''}It got ${response.status}; the document and the gap policy allow ${allowed.join(', ')}.`,
   };
-  return severity === 'error' ? fail(violation) : { kind: 'pass', warnings: [violation] };
+  return byPolicySeverity([violation]);
+}
+
+/** Severity of the gap policy's own rules: a warning unless --strict (or the policy) makes it a failure. */
+function policySeverity(context: CheckContext): Violation['severity'] {
+  return context.strict || context.policy.outsidePolicyStatus === 'fail' ? 'error' : 'warning';
+}
+
+function byPolicySeverity(violations: Violation[]): CheckOutcome {
+  if (violations.length === 0) return pass;
+  return violations.some((v) => v.severity === 'error') ? fail(...violations) : { kind: 'pass', warnings: violations };
+}
+
+/** A refusal must come as the gap policy's JSON error envelope: frontends read its message property. */
+function checkErrorEnvelope(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+  if (response.status >= 200 && response.status < 300) {
+    return { kind: 'skip', reason: `a 2xx is a failure of ${checksFor(testCase.kind)[0]}, not a refusal to judge` };
+  }
+  const { schema, flagProperty, messageProperty } = context.policy.errorEnvelope;
+  const envelope = `{"${flagProperty}": false, "${messageProperty}": "…"}`;
+  const schemaPointer = `${context.documentLabel}#${schema.replace(/^#/, '')}`;
+  const severity = policySeverity(context);
+  const subject = `The ${response.status} refusal`;
+  const base = { code: 'ERROR_ENVELOPE_MISMATCH' as const, check: 'error_envelope' as const, severity };
+  if (!isJsonMediaType(response.headers['content-type'])) {
+    return byPolicySeverity([
+      {
+        ...base,
+        schemaPointer: `${context.policyLabel}#/errorEnvelope`,
+        expected: `application/json with the error envelope ${envelope}`,
+        actual: shownContentType(response, context),
+        message: `${subject} came as ${shownContentType(response, context)}; the gap policy asks for JSON in the error envelope ${envelope}.`,
+      },
+    ]);
+  }
+  const parsed = parseBody(response, context);
+  if (parsed.kind === 'not-json') {
+    return byPolicySeverity([
+      {
+        ...base,
+        pointer: '',
+        schemaPointer,
+        expected: `the error envelope ${envelope}`,
+        actual: parsed.excerpt,
+        message: `${subject} does not parse as JSON (${parsed.reason}); it reads ${parsed.excerpt}.`,
+      },
+    ]);
+  }
+  const violations: Violation[] = context
+    .validatorFor(context.errorEnvelopeSchema)(parsed.value)
+    .map((error) => ({ ...base, ...schemaFinding(error, parsed.value, schemaPointer, subject, context) }));
+  const body = parsed.value !== null && typeof parsed.value === 'object' ? (parsed.value as Record<string, unknown>) : {};
+  for (const [property, wanted, ok] of [
+    [flagProperty, 'false', body[flagProperty] === false],
+    [messageProperty, 'a string that says what went wrong', typeof body[messageProperty] === 'string'],
+  ] as const) {
+    if (ok || violations.some((v) => v.pointer === `/${property}`)) continue;
+    const actual = context.redactor.excerpt(JSON.stringify(body[property]) ?? 'nothing');
+    violations.push({
+      ...base,
+      pointer: `/${property}`,
+      schemaPointer: `${context.policyLabel}#/errorEnvelope/${property === flagProperty ? 'flagProperty' : 'messageProperty'}`,
+      expected: wanted,
+      actual,
+      message: `${subject} at /${property} must be ${wanted}, as the gap policy's error envelope ${envelope} says; got ${actual}.`,
+    });
+  }
+  return byPolicySeverity(violations);
 }
 
 function label(testCase: ContractCase): string {
   return `${testCase.request.method} ${testCase.request.path}`;
-}
-
-function excerpt(text: string, max = 80): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

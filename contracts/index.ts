@@ -1,12 +1,17 @@
-// The public surface of the contract suite. Anything not exported here is private to contracts/.
-export { buildCases, type CaseKind, type ContractCase, type RequestPlan } from './build-cases.ts';
-export { callOperation, type Exchange, MAX_BODY_BYTES, TOKEN_PLACEHOLDER } from './call-operation.ts';
-export { createValidatorCache, type Validate } from './compile-validators.ts';
-export { type ContractSettings, isLoopbackUrl } from './contract-settings.ts';
-export { describeViolation } from './describe-violation.ts';
-export { type CheckContext, type CheckOutcome, checksFor, runCheck } from './find-violations.ts';
-export { prepareChecks } from './prepare-checks.ts';
-export { redactToken } from './redact-token.ts';
-export { readContractSettings, runContracts, UsageError } from './run-contracts.ts';
-export { describeLoadReport, type LoadReport, runLoad } from './run-load.ts';
+// The public surface of the contract check. Anything not exported here is private to contracts/.
+export { buildCases, type CaseKind, type ContractCase, MAX_SCHEMA_DEPTH, type RequestPlan } from './build-cases.ts';
+export { callOperation, type Exchange, MAX_BODY_BYTES, type RecordedRequest, type RecordedResponse } from './call-operation.ts';
+export {
+  type CaseResult,
+  type CheckResult,
+  type CheckState,
+  type ContractReport,
+  checkImplementation,
+  exitCodeFor,
+} from './check-implementation.ts';
+export { type ContractSettings, isLoopbackUrl, MAX_TIMEOUT_MS } from './contract-settings.ts';
+export { describeCheck, describeViolation } from './describe-violation.ts';
+export { formatSummary } from './format-summary.ts';
+export { describeLoadReport, type LoadReport, loadExitCode, runLoad } from './run-load.ts';
 export { CHECKS, type CheckName, VIOLATIONS, type Violation, type ViolationCode } from './violations.ts';
+export { writeReports } from './write-reports.ts';

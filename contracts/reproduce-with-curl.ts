@@ -1,4 +1,5 @@
-import { type RecordedRequest, TOKEN_PLACEHOLDER } from './call-operation.ts';
+import { TOKEN_PLACEHOLDER } from '../runtime/redact.ts';
+import type { RecordedRequest } from './call-operation.ts';
 
 /** A curl command that sends the recorded request again; the token stays a shell variable ($CONTRACT_TOKEN). */
 export function reproduceWithCurl(request: RecordedRequest): string {

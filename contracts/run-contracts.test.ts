@@ -1,313 +1,198 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify, stripVTControlCharacters } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnMock } from '../mock/spawn-mock.ts';
-import type { StartedProcess } from '../scripts/start-process.ts';
-import type { ContractTestMeta } from './contract-settings.ts';
-import { type BrokenKind, startBrokenServer } from './fixtures/broken-servers.ts';
-import { type RunningFixture, startReferenceServer } from './fixtures/reference-server.ts';
-import type { CheckName, ViolationCode } from './violations.ts';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
+import { bundlePath } from '../scripts/run-bundle.mjs';
+import { startBrokenServer } from './fixtures/broken-servers.ts';
+import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
+import { type ContractCommand, readContractCommand, runContracts, UsageError } from './run-contracts.ts';
+import { loadExitCode, runLoad } from './run-load.ts';
+import { ReportDirError } from './write-reports.ts';
 
+const TOKEN = 'tok-CLISMOKE-1e5b77d0';
 const run = promisify(execFile);
 
-interface Report {
-  totals: Record<'passed' | 'failed' | 'warned' | 'skipped', number>;
-  cases: {
-    id: string;
-    kind: string;
-    exchange?: ContractTestMeta['exchange'];
-    checks: { check: string; state: string; note?: string; violations: ContractTestMeta['violations'] }[];
-  }[];
-}
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  report?: Report;
-  reportDir: string;
-}
-
-/** Runs `npm run contracts` as a user would (its script, not npm's wrapper) and reads the JSON report. */
-async function contracts(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  const reportDir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
-  const withReport = args.includes('--help') ? args : [...args, '--report-dir', reportDir];
-  const result = await run(process.execPath, ['--import', 'tsx', 'contracts/run-contracts.ts', ...withReport], {
+/** Runs the built CLI as `npm run contracts` does, without npm's wrapper; never throws. */
+async function contracts(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return run(process.execPath, [bundlePath('contracts'), ...args], {
     env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKEN: '', ...env },
-    maxBuffer: 64 * 1024 * 1024,
+    timeout: 60_000,
   }).then(
-    // Colours are vitest's own; the assertions read the words.
-    ({ stdout, stderr }) => ({ code: 0, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) }),
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({
       code: error.code,
-      stdout: stripVTControlCharacters(error.stdout),
-      stderr: stripVTControlCharacters(error.stderr),
+      stdout: error.stdout,
+      stderr: error.stderr,
     }),
   );
-  let report: Report | undefined;
-  try {
-    report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as Report;
-  } catch {
-    report = undefined;
-  }
-  return { ...result, reportDir, ...(report ? { report } : {}) };
 }
 
-/** Runs `use` against a fixture server that the test starts and always stops, whatever `use` throws. */
-async function withServer(start: Promise<RunningFixture>, use: (server: RunningFixture) => Promise<void>): Promise<void> {
-  const server = await start;
-  try {
-    await use(server);
-  } finally {
-    await server.close();
-  }
-}
-
-function failures(
-  report: Report | undefined,
-): { caseId: string; kind: string; check: string; code: ViolationCode; pointer?: string; message: string }[] {
-  return (report?.cases ?? []).flatMap((c) =>
-    c.checks
-      .filter((check) => check.state === 'failed')
-      .flatMap((check) =>
-        check.violations.map((v) => ({
-          caseId: c.id,
-          kind: c.kind,
-          check: check.check,
-          code: v.code,
-          message: v.message,
-          ...(v.pointer === undefined ? {} : { pointer: v.pointer }),
-        })),
-      ),
-  );
-}
-
-describe('the contract suite against conforming implementations', () => {
-  let mock: StartedProcess;
-  let reference: RunningFixture;
-  beforeAll(async () => {
-    [mock, reference] = await Promise.all([spawnMock(['--quiet']), startReferenceServer()]);
-  });
-  afterAll(async () => {
-    await Promise.all([mock?.stop(), reference?.close()]);
-  });
-
-  it('passes against the Prism mock, with a summary, JUnit and a JSON report', async () => {
-    const result = await contracts(['--base-url', mock.ready[1] ?? '', '--token', 't']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.report?.totals.failed).toBe(0);
-    expect(result.report?.totals.passed).toBeGreaterThan(20);
-    expect(result.stdout).toMatch(/^contracts: \d+ passed, 0 failed, \d+ skipped$/m);
-    expect(result.stdout).toMatch(/^status_documented\s+\d+\s+0\s+0\s+0$/m);
-    const junit = readFileSync(join(result.reportDir, 'junit.xml'), 'utf8');
-    expect(junit).toContain('<testsuites');
-    expect(junit).toContain('positive › mfaType=');
-    for (const c of result.report?.cases ?? []) expect(c.exchange?.response?.status, c.id).toBeTypeOf('number');
-  });
-
-  it('passes against the reference implementation, reading the base URL and token from the environment', async () => {
-    const result = await contracts([], { CONTRACT_BASE_URL: reference.url, CONTRACT_TOKEN: 'reference-token' });
-    expect(result.code).toBe(0);
-    expect(failures(result.report)).toEqual([]);
-    expect(result.report?.totals.warned).toBe(0);
-  });
-});
-
-// Each broken server, the check and code that must catch it, and the kind of case it shows up on.
-const BROKEN: {
-  kind: BrokenKind;
-  args?: string[];
-  check: CheckName;
-  code: ViolationCode;
-  caseKind: string;
-  pointer?: string;
-  caseMatch?: RegExp;
-}[] = [
-  { kind: 'success-wrong-type', check: 'body_schema', code: 'BODY_SCHEMA_MISMATCH', caseKind: 'positive', pointer: '/success' },
-  { kind: 'message-not-string', check: 'body_schema', code: 'BODY_SCHEMA_MISMATCH', caseKind: 'positive', pointer: '/message' },
-  { kind: 'no-auth-check', check: 'auth_enforced', code: 'AUTH_NOT_ENFORCED', caseKind: 'auth' },
-  {
-    kind: 'accepts-unknown-enum',
-    check: 'rejects_invalid',
-    code: 'INVALID_ACCEPTED',
-    caseKind: 'negative',
-    caseMatch: /unknown value|case-changed/,
-  },
-  {
-    kind: 'accepts-missing-field',
-    check: 'rejects_invalid',
-    code: 'INVALID_ACCEPTED',
-    caseKind: 'negative',
-    caseMatch: /missing |empty object/,
-  },
-  { kind: 'text-plain', check: 'content_type', code: 'CONTENT_TYPE_MISMATCH', caseKind: 'positive' },
-  { kind: 'html-500', check: 'content_type', code: 'CONTENT_TYPE_MISMATCH', caseKind: 'positive' },
-  { kind: 'html-500', check: 'body_schema', code: 'BODY_NOT_JSON', caseKind: 'positive', pointer: '' },
-  { kind: 'broken-json', check: 'body_schema', code: 'BODY_NOT_JSON', caseKind: 'positive', pointer: '' },
-  { kind: 'undocumented-404', check: 'status_documented', code: 'STATUS_UNDOCUMENTED', caseKind: 'positive' },
-  { kind: 'slow', args: ['--timeout', '300'], check: 'status_documented', code: 'TIMEOUT', caseKind: 'positive' },
-  { kind: 'drops-connection', check: 'status_documented', code: 'CONNECTION_FAILED', caseKind: 'positive' },
-  { kind: 'oversized-body', check: 'body_schema', code: 'BODY_TOO_LARGE', caseKind: 'positive', pointer: '' },
-  {
-    kind: 'forbidden-without-token',
-    args: ['--strict'],
-    check: 'status_in_policy',
-    code: 'STATUS_OUTSIDE_POLICY',
-    caseKind: 'auth',
-  },
-];
-
-describe.concurrent('the contract suite against broken implementations', () => {
-  for (const expected of BROKEN) {
-    it(`fails ${expected.kind} on ${expected.check} with ${expected.code}`, async () => {
-      await withServer(startBrokenServer(expected.kind), async (server) => {
-        const result = await contracts(['--base-url', server.url, '--token', 't', ...(expected.args ?? [])]);
-        expect(result.code).toBe(1);
-        const caught = failures(result.report).filter((f) => f.check === expected.check && f.code === expected.code);
-        expect(caught.length, `${expected.code} on ${expected.check}\n${result.stdout}`).toBeGreaterThan(0);
-        for (const failure of caught) {
-          expect(failure.kind).toBe(expected.caseKind);
-          if (expected.pointer !== undefined) expect(failure.pointer).toBe(expected.pointer);
-          if (expected.caseMatch) expect(failure.caseId).toMatch(expected.caseMatch);
-        }
-        // vitest prints failures on stderr, the summary on stdout.
-        expect(result.stderr).toContain(`✘ ${expected.code} (${expected.check}) on `);
-        expect(result.stderr).toMatch(/reproduce: curl -sS -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/mfa\/enable'/);
-        expect(result.stdout).toMatch(/^contracts: \d+ passed, [1-9]\d* failed, \d+ skipped$/m);
-      });
-    });
-  }
-
-  it('says exactly where a field breaks the schema', async () => {
-    await withServer(startBrokenServer('success-wrong-type'), async (server) => {
-      const result = await contracts(['--base-url', server.url, '--token', 't']);
-      const lines = result.stderr.split('\n');
-      const at = lines.findIndex((line) =>
-        line.includes('✘ BODY_SCHEMA_MISMATCH (body_schema) on POST /mfa/enable › positive › '),
-      );
-      expect(at).toBeGreaterThanOrEqual(0);
-      expect(lines.slice(at + 1, at + 7)).toEqual([
-        '  The 200 body at /success must be boolean; got "yes".',
-        '  expected: boolean',
-        '  actual:   "yes"',
-        '  body pointer:   /success',
-        '  schema pointer: openapi/flashback.yaml#/paths/~1mfa~1enable/post/responses/200/content/application~1json/schema/properties/success/type',
-        '  fix: Change the field named by the pointer to what the schema asks.',
-      ]);
-    });
-  });
-
-  it('warns, and passes, on a status outside the gap policy unless --strict', async () => {
-    await withServer(startBrokenServer('forbidden-without-token'), async (server) => {
-      const result = await contracts(['--base-url', server.url, '--token', 't']);
+// The CLI smoke tests: one process at a time, each checking an exit code and what a person reads.
+describe('npm run contracts', () => {
+  it('exits 0 against a conforming implementation and writes junit.xml and report.json', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
+    await withFixture(startReferenceServer(), async (server) => {
+      const result = await contracts(['--report-dir', reportDir], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKEN: TOKEN });
+      expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(result.report?.totals.warned).toBe(1);
-      expect(result.stdout).toContain(
-        '⚠ STATUS_OUTSIDE_POLICY (status_in_policy) on POST /mfa/enable › auth › no Authorization header',
-      );
-      expect(result.stdout).toContain('It got 403; the document and the gap policy allow 401, 500');
+      expect(result.stdout).toMatch(/^contracts: \d+ passed, 0 failed, 0 skipped$/m);
+      expect(result.stdout).toMatch(/^error_envelope\s+\d+\s+0\s+0\s+0$/m);
+      const junit = readFileSync(join(reportDir, 'junit.xml'), 'utf8');
+      expect(junit).toMatch(/<testsuites tests="\d+" failures="0" errors="0" skipped="0">/);
+      expect(junit).toContain('classname="POST /mfa/enable › positive › mfaType=');
+      const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as { totals: { failed: number } };
+      expect(report.totals.failed).toBe(0);
     });
   });
 
-  it('never prints or stores the token, even when the server echoes it', async () => {
-    const token = 'tok-LEAKCHECK-7f3a9c';
-    await withServer(startBrokenServer('echoes-token'), async (server) => {
-      const result = await contracts(['--base-url', server.url, '--token', token]);
-      const files = readdirSync(result.reportDir).map((name) => readFileSync(join(result.reportDir, name), 'utf8'));
-      expect(files.length).toBe(2);
-      for (const text of [result.stdout, result.stderr, ...files]) expect(text).not.toContain(token);
-      expect(files.join('')).toContain('got Bearer $CONTRACT_TOKEN');
+  it('exits 1, describing each failure, against an implementation that breaks the contract', async () => {
+    await withFixture(startBrokenServer('success-wrong-type'), async (server) => {
+      const result = await contracts(['--base-url', server.url], { CONTRACT_TOKEN: TOKEN });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^✘ BODY_SCHEMA_MISMATCH \(body_schema\) on POST \/mfa\/enable › positive › /m);
+      expect(result.stdout).toMatch(/^contracts: \d+ passed, [1-9]\d* failed, 0 skipped$/m);
     });
   });
 
-  it('skips the state-changing cases on a host that is not loopback unless --allow-mutations', async () => {
-    await withServer(startBrokenServer('success-wrong-type'), async (server) => {
-      // 0.0.0.0 reaches this machine's own listeners, yet is not a loopback name, so the guard applies to it.
-      const url = server.url.replace('127.0.0.1', '0.0.0.0');
-      const guarded = await contracts(['--base-url', url, '--token', 't']);
-      expect(guarded.code).toBe(0);
-      const positive = guarded.report?.cases.filter((c) => c.kind === 'positive') ?? [];
-      expect(positive.length).toBeGreaterThan(0);
-      for (const c of positive) {
-        expect(c.exchange).toBeUndefined();
-        for (const check of c.checks)
-          expect(check).toMatchObject({ state: 'skipped', note: expect.stringContaining('pass --allow-mutations') });
-      }
-      expect(guarded.report?.totals.passed).toBeGreaterThan(0);
-      const allowed = await contracts(['--base-url', url, '--token', 't', '--allow-mutations']);
-      expect(allowed.code).toBe(1);
-      expect(failures(allowed.report).some((f) => f.code === 'BODY_SCHEMA_MISMATCH')).toBe(true);
-    });
-  });
-});
-
-describe.concurrent('npm run contracts usage errors', () => {
-  const cases: [string, string[], RegExp][] = [
-    ['no base URL', [], /^✘ No base URL: pass --base-url URL or set CONTRACT_BASE_URL\.$/m],
-    ['a relative base URL', ['--base-url', 'localhost:4010'], /^✘ The base URL must use http or https; got "localhost:"\.$/m],
-    ['a base URL that is not a URL', ['--base-url', 'not a url'], /^✘ The base URL "not a url" is not an absolute URL/m],
-    ['an unknown flag', ['--base-url', 'http://127.0.0.1:9', '--bogus'], /^✘ Unknown option '--bogus'/m],
-    ['a bad timeout', ['--base-url', 'http://127.0.0.1:9', '--timeout', 'soon'], /^✘ --timeout must be a whole number/m],
-  ];
-  for (const [what, args, message] of cases) {
-    it(`exits 2 with one sentence for ${what}`, async () => {
-      const result = await contracts(args);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(message);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
-    });
-  }
-
-  it('exits 2 when the contract document does not load', async () => {
-    const broken = join(mkdtempSync(join(tmpdir(), 'broken-contract-')), 'flashback.yaml');
-    writeFileSync(broken, 'openapi: 3.1.0\ninfo: {}\npaths: []\n');
-    const result = await contracts(['--base-url', 'http://127.0.0.1:9', '--contract', broken]);
+  it.each([
+    ['an unknown flag', ['--base-url', 'http://127.0.0.1:9', '--bogus'], {}, /^✘ Unknown option '--bogus'/],
+    ['no token', ['--base-url', 'http://127.0.0.1:9'], {}, /^✘ No token: set CONTRACT_TOKEN/],
+    [
+      'a token with a trailing newline',
+      ['--base-url', 'http://127.0.0.1:9'],
+      { CONTRACT_TOKEN: `${TOKEN}\n` },
+      /^✘ The token has a line feed/,
+    ],
+    [
+      'a report directory under a file',
+      ['--base-url', 'http://127.0.0.1:9', '--report-dir', '/dev/null/x'],
+      { CONTRACT_TOKEN: TOKEN },
+      /^✘ Cannot write reports to \/dev\/null\/x: /,
+    ],
+    [
+      '--load with a token that cannot be sent',
+      ['--base-url', 'http://127.0.0.1:9', '--load', '50'],
+      { CONTRACT_TOKEN: `${TOKEN}\r\n` },
+      /^✘ The token has a carriage return/,
+    ],
+  ])('exits 2 with one sentence for %s', async (_what, args, env, sentence) => {
+    const result = await contracts(args, env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^✘ The contract .*flashback\.yaml does not load: /m);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(sentence);
+    expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+    expect(result.stderr).not.toContain(TOKEN);
   });
 
   it('prints usage for --help', async () => {
     const result = await contracts(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: npm run contracts -- --base-url URL');
+    expect(result.stdout).toContain('Usage: CONTRACT_TOKEN=… npm run contracts -- --base-url URL');
   });
 });
 
-describe.concurrent('npm run contracts -- --load', () => {
-  it('passes a server that keeps the contract at any concurrency, and prints latency percentiles', async () => {
-    await withServer(startReferenceServer(), async (server) => {
-      const result = await contracts(['--base-url', server.url, '--token', 't', '--load', '300', '--concurrency', '20']);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^\[contracts\] load: 300 valid requests, 20 in flight/m);
-      expect(result.stdout).toMatch(/^\[contracts\] latency p50 [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms$/m);
-      expect(result.stdout).toMatch(/^\[contracts\] errors \(timeouts, dropped connections\): 0$/m);
-      expect(result.stdout).toMatch(/^contracts: 300 passed, 0 failed$/m);
+describe('reading the command line', () => {
+  it.each([
+    ['no base URL', [], /^No base URL: pass --base-url URL or set CONTRACT_BASE_URL\.$/],
+    ['a relative base URL', ['--base-url', 'localhost:4010'], /^The base URL must use http or https; got "localhost:"\.$/],
+    ['a base URL that is not a URL', ['--base-url', 'not a url'], /^The base URL "not a url" is not an absolute URL/],
+    [
+      'a bad timeout',
+      ['--base-url', 'http://h', '--timeout', 'soon'],
+      /^--timeout must be a whole number above 0; got "soon"\.$/,
+    ],
+    [
+      'a timeout no timer can hold',
+      ['--base-url', 'http://h', '--timeout', '3000000000'],
+      /^The timeout must be a whole number of milliseconds from 1 to 2147483647/,
+    ],
+    ['--concurrency without --load', ['--base-url', 'http://h', '--concurrency', '3'], /^--concurrency goes with --load N\.$/],
+    ['--load 0', ['--base-url', 'http://h', '--load', '0'], /^--load must be a whole number above 0; got "0"\.$/],
+  ])('refuses %s with a sentence', (_what, args, sentence) => {
+    expect(() => readContractCommand(args, {})).toThrow(UsageError);
+    expect(() => readContractCommand(args, {})).toThrow(sentence);
+  });
+
+  it('notes that a token on the command line is printed by npm, and hides the base URL password', () => {
+    const command = readContractCommand(['--base-url', 'http://ci:pw@127.0.0.1:9', '--token', TOKEN], {});
+    expect(command).toMatchObject({ help: false, notes: [expect.stringContaining('set CONTRACT_TOKEN instead')] });
+    expect(readContractCommand(['--base-url', 'http://127.0.0.1:9'], { CONTRACT_TOKEN: TOKEN })).toMatchObject({ notes: [] });
+  });
+});
+
+describe('report directories', () => {
+  const command = (baseUrl: string, reportDir: string): ContractCommand => ({
+    settings: {
+      baseUrl,
+      token: TOKEN,
+      timeoutMs: 5000,
+      strict: false,
+      allowMutations: false,
+      documentPath: DOCUMENT_PATH,
+      policyPath: GAP_POLICY_PATH,
+    },
+    reportDir,
+    notes: [],
+  });
+
+  it('refuses a directory it cannot write before sending a single request', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'not-a-dir-')), 'file');
+    writeFileSync(file, 'x');
+    // A server that answers 204 to everything breaks the contract: losing that verdict would be a lie.
+    await withFixture(startBrokenServer('no-content'), async (server) => {
+      for (const dir of ['/dev/null/x', file, '/proc/nope']) {
+        await expect(
+          runContracts(command(server.url, dir), () => undefined),
+          dir,
+        ).rejects.toThrow(ReportDirError);
+      }
+      expect(server.received).toEqual([]);
+      const written = mkdtempSync(join(tmpdir(), 'contracts-report-'));
+      expect((await runContracts(command(server.url, written), () => undefined)).exitCode).toBe(1);
+    });
+  });
+});
+
+describe('npm run contracts -- --load', () => {
+  const settings = (baseUrl: string) => ({
+    baseUrl,
+    token: TOKEN,
+    timeoutMs: 5000,
+    strict: false,
+    allowMutations: false,
+    documentPath: DOCUMENT_PATH,
+    policyPath: GAP_POLICY_PATH,
+  });
+
+  it('passes a server that keeps the contract at any concurrency', async () => {
+    await withFixture(startReferenceServer(), async (server) => {
+      const report = await runLoad(settings(server.url), 300, 20);
+      expect(loadExitCode(report)).toBe(0);
+      expect(report).toMatchObject({ requests: 300, failedRequests: 0, errors: 0 });
+      expect(server.received.length).toBe(300);
     });
   });
 
   it('finds a server that breaks the contract only with several requests in flight', async () => {
-    await withServer(startBrokenServer('breaks-under-concurrency'), async (server) => {
-      const alone = await contracts(['--base-url', server.url, '--token', 't', '--load', '30', '--concurrency', '1']);
-      expect(alone.code).toBe(0);
-      const crowded = await contracts(['--base-url', server.url, '--token', 't', '--load', '200', '--concurrency', '10']);
-      expect(crowded.code).toBe(1);
-      expect(crowded.stderr).toMatch(/^\[contracts\] STATUS_UNDOCUMENTED: [1-9]\d* of 200 requests$/m);
-      expect(crowded.stderr).toMatch(
-        /^✘ STATUS_UNDOCUMENTED \(status_documented\) on POST \/mfa\/enable › positive › .* \(request \d+\)$/m,
+    await withFixture(startBrokenServer('breaks-under-concurrency'), async (server) => {
+      expect(loadExitCode(await runLoad(settings(server.url), 30, 1))).toBe(0);
+      const crowded = await runLoad(settings(server.url), 200, 10);
+      expect(loadExitCode(crowded)).toBe(1);
+      expect(crowded.violations.STATUS_UNDOCUMENTED).toBeGreaterThan(0);
+      expect(crowded.examples.join('\n')).toContain(
+        'A valid request got 502; the document lists only 200, 500 for POST /mfa/enable.',
       );
-      expect(crowded.stderr).toContain('A valid request got 502; the document lists only 200, 500 for POST /mfa/enable.');
-      expect(crowded.stderr).toMatch(/^contracts: \d+ passed, [1-9]\d* failed$/m);
     });
   });
 
-  it('refuses to load a host that is not loopback unless --allow-mutations', async () => {
-    const result = await contracts(['--base-url', 'https://backend.flashback.tech', '--load', '10']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--load sends valid requests, which enable MFA');
+  it('judges nothing, and says why, where the valid requests may not be sent', async () => {
+    const report = await runLoad({ ...settings('https://backend.flashback.tech') }, 10, 1);
+    expect(loadExitCode(report)).toBe(2);
+    expect(report.notJudged).toMatch(
+      /^--load sends valid requests, which could change state on backend\.flashback\.tech, which is not loopback; pass --allow-mutations/,
+    );
   });
 });

@@ -1,17 +1,26 @@
-import { Agent } from 'undici';
-import { buildCases } from './build-cases.ts';
-import { callOperation, type Exchange } from './call-operation.ts';
+import {
+  CannotJudge,
+  type CaseResult,
+  createRunAgent,
+  isBlocked,
+  judgeCase,
+  prepareRun,
+  sendCase,
+  sendFirst,
+  showBaseUrl,
+} from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { describeViolation } from './describe-violation.ts';
-import { checksFor, runCheck } from './find-violations.ts';
-import { prepareChecks } from './prepare-checks.ts';
-import { redactToken } from './redact-token.ts';
 import type { ViolationCode } from './violations.ts';
 
 export interface LoadReport {
+  /** The base URL as shown: a password in it is redacted. */
+  readonly baseUrl: string;
   readonly requests: number;
   readonly concurrency: number;
   readonly wallMs: number;
+  /** Set when nothing could be judged: one sentence saying why. */
+  readonly notJudged?: string;
   /** Requests whose answer broke the contract, by code. */
   readonly violations: Readonly<Partial<Record<ViolationCode, number>>>;
   /** Timeouts and dropped connections. */
@@ -19,45 +28,49 @@ export interface LoadReport {
   /** Requests with at least one violation, errors included. */
   readonly failedRequests: number;
   readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
-  /** The first violation of each code, described as the normal run describes it. */
+  /** The first violation of each code, described as the normal run describes it (redacted). */
   readonly examples: readonly string[];
 }
 
 /**
  * Sends `total` valid requests with `concurrency` in flight, cycling through the document's positive cases, and
- * checks every answer with the normal run's checks. Many servers keep their contract one request at a time
- * and break it under concurrency (a proxy's 502, an HTML error page, a cut-off body): this finds that.
+ * judges every answer with the normal run's steps. Many servers keep their contract one request at a time and
+ * break it under concurrency (a proxy's 502, an HTML error page, a cut-off body): this finds that.
  */
 export async function runLoad(settings: ContractSettings, total: number, concurrency: number): Promise<LoadReport> {
-  const { contract, context } = await prepareChecks(settings);
-  const cases = buildCases(contract).filter((c) => c.kind === 'positive');
-  if (cases.length === 0) throw new Error('The document gives no valid request to send under load.');
-  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 1000 });
+  const started = performance.now();
   const violations: Partial<Record<ViolationCode, number>> = {};
   const examples = new Map<ViolationCode, string>();
   const latencies: number[] = [];
   let errors = 0;
   let failedRequests = 0;
-  let next = 0;
-  const started = performance.now();
-
-  const record = (index: number, exchange: Exchange): void => {
-    const testCase = cases[index % cases.length];
-    if (!testCase) return;
-    if (exchange.response) latencies.push(exchange.response.durationMs);
+  const report = (notJudged?: string): LoadReport => {
+    const sorted = latencies.sort((a, b) => a - b);
+    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+    return {
+      baseUrl: showBaseUrl(settings),
+      requests: total,
+      concurrency,
+      wallMs: performance.now() - started,
+      ...(notJudged === undefined ? {} : { notJudged }),
+      violations,
+      errors,
+      failedRequests,
+      latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN },
+      examples: [...examples.values()],
+    };
+  };
+  const record = (index: number, result: CaseResult): void => {
+    const { exchange } = result;
+    if (exchange?.response) latencies.push(exchange.response.durationMs);
     else errors += 1;
     const codes = new Set<ViolationCode>();
-    for (const check of checksFor(testCase.kind)) {
-      const outcome = runCheck(check, testCase, exchange, context);
-      if (outcome.kind !== 'fail') continue;
-      for (const violation of outcome.violations) {
+    for (const check of result.checks) {
+      if (check.state !== 'failed') continue;
+      for (const violation of check.violations) {
         codes.add(violation.code);
-        if (!examples.has(violation.code)) {
-          const shown = redactToken({ violation, exchange }, settings.token);
-          examples.set(
-            violation.code,
-            describeViolation(`${testCase.id} (request ${index + 1})`, shown.violation, shown.exchange),
-          );
+        if (!examples.has(violation.code) && exchange) {
+          examples.set(violation.code, describeViolation(`${result.id} (request ${index + 1})`, violation, exchange));
         }
       }
     }
@@ -65,43 +78,48 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
     if (codes.size > 0) failedRequests += 1;
   };
 
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < total; index = next++) {
-      const testCase = cases[index % cases.length];
-      if (!testCase) return;
-      const exchange = await callOperation(testCase.request, {
-        baseUrl: settings.baseUrl,
-        timeoutMs: settings.timeoutMs,
-        dispatcher: agent,
-        ...(settings.token === undefined ? {} : { token: settings.token }),
-      });
-      record(index, exchange);
-    }
-  };
+  const agent = createRunAgent(concurrency);
   try {
+    const run = await prepareRun(settings);
+    const cases = run.cases.filter((c) => c.kind === 'positive' && !isBlocked(run, c));
+    if (cases.length === 0) {
+      throw new CannotJudge(
+        run.mutationsBlocked
+          ? `--load sends valid requests, which ${run.mutationsBlocked}.`
+          : 'The document gives no valid request to send under load.',
+      );
+    }
+    const caseAt = (index: number) => cases[index % cases.length] ?? cases[0];
+    let next = 1;
+    const first = caseAt(0);
+    if (first) record(0, judgeCase(run, first, await sendFirst(run, first, agent)));
+    const worker = async (): Promise<void> => {
+      for (let index = next++; index < total; index = next++) {
+        const testCase = caseAt(index);
+        if (testCase) record(index, judgeCase(run, testCase, await sendCase(run, testCase, agent)));
+      }
+    };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    return report();
+  } catch (error) {
+    if (error instanceof CannotJudge) return report(error.message);
+    throw error;
   } finally {
     await agent.close();
   }
-  const sorted = latencies.sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return {
-    requests: total,
-    concurrency,
-    wallMs: performance.now() - started,
-    violations,
-    errors,
-    failedRequests,
-    latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN },
-    examples: [...examples.values()],
-  };
+}
+
+/** 0: every answer kept the contract; 1: some did not; 2: nothing could be judged. */
+export function loadExitCode(report: LoadReport): 0 | 1 | 2 {
+  if (report.notJudged !== undefined) return 2;
+  return report.failedRequests > 0 ? 1 : 0;
 }
 
 /** The report as printed: totals, latency percentiles, then one described example per violation code. */
-export function describeLoadReport(report: LoadReport, baseUrl: string): string[] {
+export function describeLoadReport(report: LoadReport): string[] {
   const ms = (value: number): string => `${value.toFixed(1)} ms`;
   return [
-    `[contracts] load: ${report.requests} valid requests, ${report.concurrency} in flight, against ${baseUrl}, in ${(report.wallMs / 1000).toFixed(1)} s`,
+    `[contracts] load: ${report.requests} valid requests, ${report.concurrency} in flight, against ${report.baseUrl}, in ${(report.wallMs / 1000).toFixed(1)} s`,
     `[contracts] latency p50 ${ms(report.latencyMs.p50)}, p90 ${ms(report.latencyMs.p90)}, p99 ${ms(report.latencyMs.p99)}, max ${ms(report.latencyMs.max)}`,
     `[contracts] errors (timeouts, dropped connections): ${report.errors}`,
     ...Object.entries(report.violations).map(([code, count]) => `[contracts] ${code}: ${count} of ${report.requests} requests`),

@@ -38,6 +38,11 @@ export const VIOLATIONS = {
     title: 'A request that breaks the request schema got a 2xx',
     fix: 'Validate the request against the schema before acting on it, and answer 4xx.',
   },
+  ERROR_ENVELOPE_MISMATCH: {
+    check: 'error_envelope',
+    title: "A refusal's body is not the gap policy's JSON error envelope",
+    fix: 'Answer every refusal as JSON in the error envelope that openapi/gap-policy.yaml names (errorEnvelope).',
+  },
   STATUS_OUTSIDE_POLICY: {
     check: 'status_in_policy',
     title: 'A rejected request got a status neither the document nor the gap policy allows',
@@ -65,6 +70,7 @@ export const CHECKS = [
   'auth_enforced',
   'rejects_invalid',
   'status_in_policy',
+  'error_envelope',
 ] as const;
 
 export type CheckName = (typeof CHECKS)[number];

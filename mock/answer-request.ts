@@ -1,9 +1,16 @@
-import { type Contract, type GapPolicy, type GapRuleId, isMediaType, type OperationContract } from '../openapi/index.ts';
+import {
+  type Contract,
+  errorEnvelopeJson,
+  type GapPolicy,
+  type GapRuleId,
+  isMediaType,
+  type OperationContract,
+} from '../openapi/index.ts';
+import { type Route, routeOperation } from '../openapi/route-operation.ts';
+import type { EngineResult, PrismEngine } from '../prism/engine.ts';
 import { chooseDelivery, type Delivery, type Fault } from './choose-delivery.ts';
 import { chooseScenario } from './choose-scenario.ts';
-import type { EngineResult, PrismEngine } from './prism-engine.ts';
 import { readPreferences } from './read-preferences.ts';
-import { type Route, routeOperation } from './route-operation.ts';
 
 /** The request body as the server read it off the socket. */
 export type BodyReading =
@@ -215,7 +222,7 @@ function refuseForPrism(
       return {
         status: result.status,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(envelope(context.policy, `${result.detail}`)),
+        body: errorEnvelopeJson(context.policy, `${result.detail}`),
         source: 'prism',
         delayMs: 0,
       };
@@ -238,12 +245,8 @@ function refusal(
   return {
     status: rule.mock.status,
     headers,
-    body: JSON.stringify(envelope(context.policy, sentence)),
+    body: errorEnvelopeJson(context.policy, sentence),
     source: `${context.policyLabel}#${rule.pointer}`,
     delayMs: 0,
   };
-}
-
-function envelope(policy: GapPolicy, sentence: string): Record<string, unknown> {
-  return { [policy.errorEnvelope.flagProperty]: false, [policy.errorEnvelope.messageProperty]: sentence };
 }

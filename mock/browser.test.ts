@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract, type OperationContract } from '../openapi/index.ts';
-import type { StartedProcess } from '../scripts/start-process.ts';
+import type { StartedProcess } from '../testing/start-process.ts';
 import { containsSubset } from './contains-subset.ts';
 import { spawnMock } from './spawn-mock.ts';
 

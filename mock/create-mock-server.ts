@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import { relative } from 'node:path';
-import type { Contract, GapPolicy } from '../openapi/index.ts';
+import { type Contract, errorEnvelopeJson, type GapPolicy } from '../openapi/index.ts';
+import { routeOperation } from '../openapi/route-operation.ts';
+import type { PrismEngine } from '../prism/engine.ts';
+import { flattenHeaders } from '../runtime/http-headers.ts';
 import { answerRequest, type MockAnswer, type MockContext } from './answer-request.ts';
 import { addCorsHeaders, answerPreflight, isPreflight } from './cors.ts';
 import { renderIndexPage } from './index-page.ts';
-import type { PrismEngine } from './prism-engine.ts';
 import { readBody } from './read-body.ts';
-import { routeOperation } from './route-operation.ts';
 
 /** The header that says where an answer came from: a document example or a gap-policy rule. */
 export const SOURCE_HEADER = 'x-mock-source';
@@ -37,10 +38,7 @@ export function createMockServer(options: MockServerOptions): Server {
         // Only a bug of ours lands here: answer in the policy's shape rather than leave the client hanging.
         options.log?.(`${request.method} ${request.url} → failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!response.headersSent) {
-          const body = JSON.stringify({
-            [context.policy.errorEnvelope.flagProperty]: false,
-            [context.policy.errorEnvelope.messageProperty]: 'The mock failed to answer; see its log.',
-          });
+          const body = errorEnvelopeJson(context.policy, 'The mock failed to answer; see its log.');
           response.writeHead(500, { 'content-type': 'application/json' }).end(body);
         } else {
           response.destroy();
@@ -53,11 +51,10 @@ export function createMockServer(options: MockServerOptions): Server {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const rule = context.policy.rules['malformed-request'];
-    const body = JSON.stringify({
-      [context.policy.errorEnvelope.flagProperty]: false,
-      [context.policy.errorEnvelope.messageProperty]:
-        `The request is not HTTP the mock can parse (${error.code ?? error.message}).`,
-    });
+    const body = errorEnvelopeJson(
+      context.policy,
+      `The request is not HTTP the mock can parse (${error.code ?? error.message}).`,
+    );
     socket.end(
       `HTTP/1.1 ${rule.mock.status} ${STATUS_CODES[rule.mock.status] ?? ''}\r\ncontent-type: application/json\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\n${SOURCE_HEADER}: ${context.policyLabel}#${rule.pointer}\r\n` +
@@ -89,10 +86,7 @@ async function handle(context: MockContext, request: IncomingMessage, response: 
     return '200 index page';
   }
   const body = await readBody(request, context.policy.maxRequestBodyBytes);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  const headers = flattenHeaders(request.headers);
   const answer = await answerRequest(context, { method, path: url.pathname, query: url.searchParams, headers, body });
   if (answer.delayMs > 0 && !(await wait(answer.delayMs, response)))
     return `${answer.status} abandoned by the client during the delay`;

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Contract, type GapPolicy, loadContract, loadGapPolicy } from '../openapi/index.ts';
-import type { StartedProcess } from '../scripts/start-process.ts';
+import type { StartedProcess } from '../testing/start-process.ts';
 import { fuzzMock } from './fuzz-mock.ts';
 import { spawnMock } from './spawn-mock.ts';
 
@@ -34,7 +34,14 @@ async function validRequestStillWorks(): Promise<void> {
 }
 
 /** Sends raw bytes on a socket and resolves with whatever came back when the server closes or `waitMs` passes. */
-function raw(chunks: string[], options: { gapMs?: number; abortAfter?: number; waitMs?: number } = {}): Promise<string> {
+function raw(
+  chunks: string[],
+  options: {
+    gapMs?: number /** Destroy the socket once this many chunks are written. */;
+    abortAfter?: number;
+    waitMs?: number;
+  } = {},
+): Promise<string> {
   const { port, hostname } = new URL(baseUrl);
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname);
@@ -46,11 +53,11 @@ function raw(chunks: string[], options: { gapMs?: number; abortAfter?: number; w
     socket.on('close', () => resolve(received));
     socket.once('connect', async () => {
       for (const [index, chunk] of chunks.entries()) {
-        if (options.abortAfter === index) {
+        socket.write(chunk);
+        if (options.abortAfter === index + 1) {
           socket.destroy();
           return;
         }
-        socket.write(chunk);
         if (options.gapMs) await new Promise((r) => setTimeout(r, options.gapMs));
       }
       setTimeout(() => socket.end(), options.waitMs ?? 2000);
@@ -59,10 +66,10 @@ function raw(chunks: string[], options: { gapMs?: number; abortAfter?: number; w
 }
 
 describe('the mock under random and malformed requests', () => {
-  it('answers 2,000 random requests in the policy shape or as documented, and keeps serving', async () => {
-    const report = await fuzzMock({ baseUrl, contract, policy, runs: 2000, seed: 20261128 });
+  it('answers 500 random requests in the policy shape or as documented, and keeps serving', async () => {
+    const report = await fuzzMock({ baseUrl, contract, policy, runs: 500, seed: 20261128 });
     expect(report.failure).toBeUndefined();
-    expect(report.runs).toBe(2000);
+    expect(report.runs).toBe(500);
     // The generator reaches the interesting answers, not only one kind of refusal.
     expect(Object.keys(report.statuses).length).toBeGreaterThan(5);
     await validRequestStillWorks();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { EngineRequest, EngineResult, PrismEngine } from '../prism/engine.ts';
 import { memoizeAnswers } from './memoize-answers.ts';
-import type { EngineRequest, EngineResult, PrismEngine } from './prism-engine.ts';
 
 function countingEngine(): PrismEngine & { calls: number } {
   const engine = {

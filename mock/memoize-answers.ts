@@ -1,4 +1,4 @@
-import type { EngineChoice, EngineRequest, EngineResult, PrismEngine } from './prism-engine.ts';
+import type { EngineChoice, EngineRequest, EngineResult, PrismEngine } from '../prism/engine.ts';
 
 /**
  * Headers that say how a request travelled, not what it asks. Prism reads none of them (it validates

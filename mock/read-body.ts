@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isJsonMediaType } from '../openapi/index.ts';
+import { readCapped } from '../runtime/read-capped.ts';
 import type { BodyReading } from './answer-request.ts';
 
 /**
@@ -7,28 +8,16 @@ import type { BodyReading } from './answer-request.ts';
  * is still read and discarded: a client that is still sending can then read the 413 instead of meeting a
  * reset connection. A declared Content-Length over the limit is answered at once, the upload drained behind.
  */
-export function readBody(request: IncomingMessage, limit: number): Promise<BodyReading> {
+export async function readBody(request: IncomingMessage, limit: number): Promise<BodyReading> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     request.resume();
-    return Promise.resolve({ kind: 'too-large', limit });
+    return { kind: 'too-large', limit };
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.once('error', reject);
-    request.once('end', () => resolve(interpret(request, chunks, size, limit)));
-  });
-}
-
-function interpret(request: IncomingMessage, chunks: Buffer[], size: number, limit: number): BodyReading {
-  if (size > limit) return { kind: 'too-large', limit };
-  if (size === 0) return { kind: 'none' };
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = await readCapped(request, limit, 'drain');
+  if (body.truncated) return { kind: 'too-large', limit };
+  if (body.size === 0) return { kind: 'none' };
+  const text = body.bytes.toString('utf8');
   if (!isJsonMediaType(request.headers['content-type'])) return { kind: 'text', text };
   try {
     return { kind: 'json', value: JSON.parse(text) };

@@ -1,5 +1,8 @@
-import { MOCK_BUNDLE } from '../scripts/build-mock.ts';
-import { type StartedProcess, startProcess } from '../scripts/start-process.ts';
+import { bundlePath } from '../scripts/run-bundle.mjs';
+
+const MOCK_BUNDLE = bundlePath('mock');
+
+import { type StartedProcess, startProcess } from '../testing/start-process.ts';
 
 /** Starts the mock exactly as `npm run mock` runs it (the built bundle) on a free port; resolves once it answers. */
 export function spawnMock(extraArgs: readonly string[] = []): Promise<StartedProcess> {

@@ -8,8 +8,11 @@ import {
   loadGapPolicy,
   type OperationContract,
 } from '../openapi/index.ts';
-import { MOCK_BUNDLE } from '../scripts/build-mock.ts';
-import type { StartedProcess } from '../scripts/start-process.ts';
+import { bundlePath } from '../scripts/run-bundle.mjs';
+
+const MOCK_BUNDLE = bundlePath('mock');
+
+import type { StartedProcess } from '../testing/start-process.ts';
 import { containsSubset } from './contains-subset.ts';
 import { spawnMock } from './spawn-mock.ts';
 

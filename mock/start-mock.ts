@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { type Contract, loadContract, loadGapPolicy } from '../openapi/index.ts';
-import { type CliOutcome, runCli } from '../scripts/run-cli.ts';
-import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../scripts/server-lifecycle.ts';
+import { createPrismEngine } from '../prism/engine.ts';
+import { type CliOutcome, runCli } from '../runtime/run-cli.ts';
+import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import { createMockServer } from './create-mock-server.ts';
 import { memoizeAnswers } from './memoize-answers.ts';
-import { createPrismEngine } from './prism-engine.ts';
 
 export interface MockOptions {
   readonly host: string;

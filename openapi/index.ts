@@ -1,5 +1,6 @@
 // The public surface of the contract: the document, the gap policy, and the code that reads them.
 export { ContractLoadError } from './contract-error.ts';
+export { errorEnvelope, errorEnvelopeJson } from './error-envelope.ts';
 export { toPointer } from './json-pointer.ts';
 export {
   type Contract,

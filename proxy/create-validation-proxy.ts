@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Dispatcher, request as forward } from 'undici';
-import { isJsonMediaType } from '../openapi/index.ts';
+import { errorEnvelopeJson, type GapPolicy, isJsonMediaType } from '../openapi/index.ts';
+import { flattenHeaders } from '../runtime/http-headers.ts';
 import { describeFinding } from './describe-finding.ts';
 import type { ExchangeValidator, ObservedRequest } from './validate-exchange.ts';
 
@@ -20,6 +21,8 @@ const HOP_BY_HOP = new Set([
 export interface ValidationProxyOptions {
   readonly upstream: string;
   readonly validate: ExchangeValidator;
+  /** Its error envelope shapes the proxy's own refusals. */
+  readonly policy: GapPolicy;
   /** Called with each violation sentence and each upstream failure. */
   readonly report: (line: string) => void;
   readonly dispatcher?: Dispatcher;
@@ -61,11 +64,11 @@ export function createValidationProxy(options: ValidationProxyOptions): Server {
         `${incoming.method} ${incoming.url} → upstream ${upstream.origin} did not answer: ${(error as Error).message}.`,
       );
       outgoing.writeHead(502, { 'content-type': 'application/json' });
-      outgoing.end(JSON.stringify({ success: false, error: `The validation proxy could not reach ${upstream.origin}.` }));
+      outgoing.end(errorEnvelopeJson(options.policy, `The validation proxy could not reach ${upstream.origin}.`));
       return;
     }
     const responseBytes = Buffer.from(await answer.body.arrayBuffer());
-    const headers = flatten(answer.headers);
+    const headers = flattenHeaders(answer.headers);
     outgoing.writeHead(
       answer.statusCode,
       Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name))),
@@ -74,7 +77,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Server {
 
     // Prefixed, not resolved: resolved, a target such as "//x" would read as a host.
     const url = new URL(`http://proxy.invalid${(incoming.url ?? '/').startsWith('/') ? '' : '/'}${incoming.url ?? '/'}`);
-    const requestHeaders = flatten(incoming.headers);
+    const requestHeaders = flattenHeaders(incoming.headers);
     const observed: ObservedRequest = {
       method: incoming.method ?? 'GET',
       path: url.pathname,
@@ -91,13 +94,6 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string | stri
   const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = value;
   return kept;
-}
-
-function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers))
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  return flat;
 }
 
 /** The body as Prism's validators want it: parsed JSON for a JSON media type, text otherwise, nothing when empty. */

@@ -1,4 +1,5 @@
 import { resolvePointer, toPointer } from '../openapi/index.ts';
+import { createRedactor } from '../runtime/redact.ts';
 import type { Finding, ObservedRequest, ObservedResponse } from './validate-exchange.ts';
 
 /**
@@ -6,6 +7,7 @@ import type { Finding, ObservedRequest, ObservedResponse } from './validate-exch
  * The bearer token of the request is replaced wherever it would be printed.
  */
 export function describeFinding(finding: Finding, request: ObservedRequest, response: ObservedResponse): string {
+  const redactor = createRedactor({ token: request.headers.authorization?.replace(/^\S+\s+/, '').trim() });
   const [area = '', ...rest] = finding.location;
   const subject = finding.side === 'request' ? request : response;
   const field =
@@ -13,25 +15,17 @@ export function describeFinding(finding: Finding, request: ObservedRequest, resp
       ? `${finding.side} body ${rest.length > 0 ? toPointer(rest) : '(whole)'}`
       : finding.location.length > 0
         ? `${finding.side} ${finding.location.join(' ')}`
-        : finding.side === 'request' && /security/i.test(finding.message)
+        : finding.side === 'request' && finding.topic === 'security'
           ? 'request Authorization header'
           : finding.side;
   let got = '';
   if (area === 'body') {
     const value = resolvePointer(subject.body, toPointer(rest));
-    got = `; got ${value === undefined ? 'nothing' : excerpt(JSON.stringify(value) ?? String(value))}`;
-  } else if (finding.side === 'response' && /status code/i.test(finding.message)) {
+    got = `; got ${value === undefined ? 'nothing' : redactor.excerpt(JSON.stringify(value) ?? String(value))}`;
+  } else if (finding.side === 'response' && finding.topic === 'status') {
     got = `; got ${response.status}`;
   }
-  const sentence = `${request.method.toUpperCase()} ${request.path} → ${response.status}: ${field}: ${finding.message}${got}.`;
-  return redactBearer(sentence, request.headers.authorization);
-}
-
-function excerpt(text: string, max = 80): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-function redactBearer(text: string, authorization: string | undefined): string {
-  const token = authorization?.replace(/^\S+\s+/, '').trim();
-  return token ? text.replaceAll(token, '$TOKEN') : text;
+  return redactor.text(
+    `${request.method.toUpperCase()} ${request.path} → ${response.status}: ${field}: ${finding.message}${got}.`,
+  );
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DOCUMENT_PATH, loadGapPolicy } from '../openapi/index.ts';
-import { type CliOutcome, runCli } from '../scripts/run-cli.ts';
-import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../scripts/server-lifecycle.ts';
+import { type CliOutcome, runCli } from '../runtime/run-cli.ts';
+import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import { createValidationProxy } from './create-validation-proxy.ts';
 import { createExchangeValidator } from './validate-exchange.ts';
 
@@ -46,9 +46,11 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   }
   const print = (line: string): boolean => process.stdout.write(`[proxy] ${line}\n`);
   const stopped = stopSignal();
+  const policy = loadGapPolicy();
   const server = createValidationProxy({
     upstream: upstream.href,
-    validate: await createExchangeValidator(DOCUMENT_PATH, loadGapPolicy()),
+    policy,
+    validate: await createExchangeValidator(DOCUMENT_PATH, policy),
     report: print,
   });
   let url: string;

@@ -1,11 +1,11 @@
 /**
  * Stands in, inside the mock's bundle only, for a module Prism imports but the mock never runs (see
- * scripts/build-mock.ts). Reading a property gives another stand-in, so module-level code that merely picks
+ * scripts/build.ts). Reading a property gives another stand-in, so module-level code that merely picks
  * names out of it still loads; calling or constructing one throws, naming the module, so a use is never silent.
  */
 function leftOut(path: string): unknown {
   const fail = (): never => {
-    throw new Error(`${path} was left out of the mock's bundle (scripts/build-mock.ts), but the mock just used it.`);
+    throw new Error(`${path} was left out of the mock's bundle (scripts/build.ts), but the mock just used it.`);
   };
   return new Proxy(fail, {
     get: (_target, key) => (key === Symbol.toPrimitive || key === 'then' ? undefined : leftOut(`${path}.${String(key)}`)),

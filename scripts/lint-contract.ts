@@ -1,6 +1,6 @@
 import { loadContract, resolvePointer } from '../openapi/load-contract.ts';
 import { loadGapPolicy } from '../openapi/load-gap-policy.ts';
-import { runCli } from './run-cli.ts';
+import { runCli } from '../runtime/run-cli.ts';
 
 /** Validates the document (swagger-parser) and the gap policy, and checks that the two fit together. */
 export async function lintContract(): Promise<string[]> {

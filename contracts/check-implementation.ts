@@ -1,0 +1,249 @@
+import { relative } from 'node:path';
+import { Agent, type Dispatcher } from 'undici';
+import {
+  type Contract,
+  ContractLoadError,
+  type GapPolicy,
+  loadContract,
+  loadGapPolicy,
+  resolvePointer,
+  type SchemaObject,
+} from '../openapi/index.ts';
+import { createRedactor, type Redactor } from '../runtime/redact.ts';
+import { buildCases, type CaseKind, type ContractCase } from './build-cases.ts';
+import { callOperation, type Exchange } from './call-operation.ts';
+import { describeUnsendableToken } from './check-token.ts';
+import { createValidatorCache } from './compile-validators.ts';
+import { type ContractSettings, isLoopbackUrl, settingsProblem } from './contract-settings.ts';
+import { type CheckContext, checksFor, runCheck } from './find-violations.ts';
+import type { CheckName, Violation } from './violations.ts';
+
+export type CheckState = 'passed' | 'failed' | 'warned' | 'skipped';
+
+/** One check on one case: its state, the violations behind a failure or a warning, and why it was skipped. */
+export interface CheckResult {
+  readonly check: CheckName;
+  readonly state: CheckState;
+  readonly note?: string;
+  readonly violations: readonly Violation[];
+}
+
+export interface CaseResult {
+  readonly id: string;
+  readonly kind: CaseKind;
+  /** What was sent and what came back, redacted; absent when the case was not sent. */
+  readonly exchange?: Exchange;
+  readonly checks: readonly CheckResult[];
+}
+
+/** Everything a contract run found, as plain values (redacted): the exit code and every report come from it. */
+export interface ContractReport {
+  /** The base URL as shown: a password in it is redacted. */
+  readonly baseUrl: string;
+  readonly document: string;
+  readonly strict: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** Set when nothing could be judged: one sentence saying why. */
+  readonly notJudged?: string;
+  readonly cases: readonly CaseResult[];
+  readonly totals: Readonly<Record<CheckState, number>>;
+}
+
+/** 0: every check holds; 1: the implementation breaks the contract; 2: nothing could be judged. */
+export function exitCodeFor(report: ContractReport): 0 | 1 | 2 {
+  if (report.notJudged !== undefined) return 2;
+  return report.totals.failed > 0 ? 1 : 0;
+}
+
+/** A run that cannot judge anything: usage, environment, an unreachable implementation. Never about the contract. */
+export class CannotJudge extends Error {
+  override readonly name = 'CannotJudge';
+}
+
+/** A run whose document, policy, cases and secrets are ready: the steps every front-end shares. */
+export interface PreparedRun {
+  readonly settings: ContractSettings;
+  readonly cases: readonly ContractCase[];
+  readonly context: CheckContext;
+  readonly redactor: Redactor;
+  /** Why cases that change state are not sent, when they are not (a host outside loopback). */
+  readonly mutationsBlocked?: string;
+}
+
+/** How many requests a run keeps in flight: enough to be quick, few enough for a small development server. */
+const IN_FLIGHT = 8;
+
+/** Loads the document and the gap policy, builds the cases, and checks what must hold before anything is sent. */
+export async function prepareRun(settings: ContractSettings): Promise<PreparedRun> {
+  const problem = settingsProblem(settings);
+  if (problem) throw new CannotJudge(problem);
+  const host = new URL(settings.baseUrl).host;
+  if (!settings.token) {
+    throw new CannotJudge(
+      `No token: set CONTRACT_TOKEN to a bearer token that ${host} accepts; without one every valid request is refused and nothing can be judged.`,
+    );
+  }
+  const unsendable = describeUnsendableToken(settings.token);
+  if (unsendable) throw new CannotJudge(unsendable);
+  let contract: Contract;
+  let policy: GapPolicy;
+  try {
+    policy = loadGapPolicy(settings.policyPath);
+    contract = await loadContract(settings.documentPath);
+  } catch (error) {
+    throw error instanceof ContractLoadError ? new CannotJudge(error.message) : error;
+  }
+  const documentLabel = relative(process.cwd(), contract.documentPath);
+  const errorEnvelopeSchema = resolvePointer(contract.document, policy.errorEnvelope.schema);
+  if (errorEnvelopeSchema === null || typeof errorEnvelopeSchema !== 'object') {
+    throw new CannotJudge(
+      `The gap policy's errorEnvelope.schema ${policy.errorEnvelope.schema} names no schema in ${documentLabel}; expected e.g. #/components/schemas/EnableMfaError.`,
+    );
+  }
+  let cases: ContractCase[];
+  try {
+    cases = buildCases(contract);
+  } catch (error) {
+    throw new CannotJudge(`No cases can be built from ${documentLabel}: ${(error as Error).message}.`);
+  }
+  if (cases.length === 0) throw new CannotJudge(`${documentLabel} documents no operation to check.`);
+  const redactor = createRedactor({ token: settings.token, urls: [settings.baseUrl] });
+  const mutationsBlocked =
+    !settings.allowMutations && !isLoopbackUrl(settings.baseUrl)
+      ? `could change state on ${redactor.text(host)}, which is not loopback; pass --allow-mutations to send it`
+      : undefined;
+  return {
+    settings,
+    cases,
+    redactor,
+    ...(mutationsBlocked ? { mutationsBlocked } : {}),
+    context: {
+      policy,
+      strict: settings.strict,
+      validatorFor: createValidatorCache(),
+      documentLabel,
+      policyLabel: relative(process.cwd(), policy.path),
+      errorEnvelopeSchema: errorEnvelopeSchema as SchemaObject,
+      redactor,
+    },
+  };
+}
+
+/** Sends one case's request with the run's token and timeout. */
+export function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher): Promise<Exchange> {
+  return callOperation(testCase.request, {
+    baseUrl: run.settings.baseUrl,
+    token: run.settings.token,
+    timeoutMs: run.settings.timeoutMs,
+    dispatcher,
+  });
+}
+
+/** Runs every check of a case on its exchange; the result is redacted, ready to show or store. */
+export function judgeCase(run: PreparedRun, testCase: ContractCase, exchange: Exchange): CaseResult {
+  const checks = checksFor(testCase.kind).map((check): CheckResult => {
+    const outcome = runCheck(check, testCase, exchange, run.context);
+    if (outcome.kind === 'fail') return { check, state: 'failed', violations: outcome.violations };
+    if (outcome.kind === 'skip') return { check, state: 'skipped', note: outcome.reason, violations: [] };
+    return { check, state: outcome.warnings.length > 0 ? 'warned' : 'passed', violations: outcome.warnings };
+  });
+  return run.redactor.value({ id: testCase.id, kind: testCase.kind, exchange, checks });
+}
+
+/** Whether a case may be sent: one that could change state waits for --allow-mutations outside loopback. */
+export function isBlocked(run: PreparedRun, testCase: ContractCase): boolean {
+  return testCase.mutates && run.mutationsBlocked !== undefined;
+}
+
+/**
+ * Sends a run's first request alone: when no connection can be made at all, there is nothing to judge, and one
+ * sentence says so instead of a failure per case.
+ */
+export async function sendFirst(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher): Promise<Exchange> {
+  const exchange = await sendCase(run, testCase, dispatcher);
+  if (exchange.failure?.kind === 'unreachable') {
+    throw new CannotJudge(
+      `Could not reach ${run.redactor.text(run.settings.baseUrl)}: ${run.redactor.text(exchange.failure.message)}. Is the implementation running there?`,
+    );
+  }
+  return exchange;
+}
+
+/** The base URL as every output shows it: with its password, if any, redacted. */
+export function showBaseUrl(settings: Pick<ContractSettings, 'baseUrl' | 'token'>): string {
+  return createRedactor({ token: settings.token, urls: [settings.baseUrl] }).text(settings.baseUrl);
+}
+
+/** A keep-alive agent for one run; short keep-alive so that no connection outlives it (undici's advice). */
+export function createRunAgent(connections: number): Agent {
+  return new Agent({ connections, keepAliveTimeout: 1000 });
+}
+
+/**
+ * The contract check, with no test runner in it: loads the document and the gap policy, builds the cases, sends
+ * them to the implementation, runs the named checks and returns everything as values.
+ */
+export async function checkImplementation(settings: ContractSettings): Promise<ContractReport> {
+  const started = performance.now();
+  const heading = {
+    baseUrl: showBaseUrl(settings),
+    document: relative(process.cwd(), settings.documentPath),
+    strict: settings.strict,
+    startedAt: new Date().toISOString(),
+  };
+  const agent = createRunAgent(IN_FLIGHT);
+  try {
+    const prepared = await prepareRun(settings);
+    const results = new Map<string, CaseResult>();
+    const toSend = prepared.cases.filter((testCase) => !isBlocked(prepared, testCase));
+    const [first, ...rest] = toSend;
+    if (first) results.set(first.id, judgeCase(prepared, first, await sendFirst(prepared, first, agent)));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let testCase = rest[next++]; testCase; testCase = rest[next++]) {
+        results.set(testCase.id, judgeCase(prepared, testCase, await sendCase(prepared, testCase, agent)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rest.length) }, worker));
+    const cases = prepared.cases.map(
+      (testCase): CaseResult =>
+        results.get(testCase.id) ?? {
+          id: testCase.id,
+          kind: testCase.kind,
+          checks: checksFor(testCase.kind).map((check) => ({
+            check,
+            state: 'skipped',
+            note: prepared.mutationsBlocked ?? 'not sent',
+            violations: [],
+          })),
+        },
+    );
+    const totals = countStates(cases);
+    const judged = totals.passed + totals.warned + totals.failed;
+    return {
+      ...heading,
+      durationMs: performance.now() - started,
+      ...(judged === 0 ? { notJudged: `No check could run against ${heading.baseUrl}: every case was skipped.` } : {}),
+      cases,
+      totals,
+    };
+  } catch (error) {
+    if (!(error instanceof CannotJudge)) throw error;
+    return {
+      ...heading,
+      durationMs: performance.now() - started,
+      notJudged: error.message,
+      cases: [],
+      totals: { passed: 0, failed: 0, warned: 0, skipped: 0 },
+    };
+  } finally {
+    await agent.close();
+  }
+}
+
+function countStates(cases: readonly CaseResult[]): Record<CheckState, number> {
+  const totals: Record<CheckState, number> = { passed: 0, failed: 0, warned: 0, skipped: 0 };
+  for (const testCase of cases) for (const check of testCase.checks) totals[check.state] += 1;
+  return totals;
+}

@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import junitModule, { type Builder } from 'junit-report-builder';
+import type { ContractReport } from './check-implementation.ts';
+import { describeCheck } from './describe-violation.ts';
+
+// The package sets module.exports to its builder, while its types describe an ES default export; under NodeNext
+// the default import is therefore typed one level too deep. The value is the builder itself.
+const junit = junitModule as unknown as Builder;
+
+/** Report files a run writes into --report-dir. */
+export const REPORT_FILES = ['junit.xml', 'report.json'] as const;
+
+/** A report directory that cannot be written: said before any request is sent, and the run exits 2. */
+export class ReportDirError extends Error {
+  override readonly name = 'ReportDirError';
+}
+
+/**
+ * Makes sure the report files can be written, by creating the directory and writing each file empty. Done
+ * before any request is sent, so that a run never judges an implementation and then loses the verdict.
+ */
+export function prepareReportDir(dir: string): void {
+  try {
+    makeDirectories(dir);
+    for (const name of REPORT_FILES) writeFileSync(join(dir, name), '');
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new ReportDirError(
+      `Cannot write reports to ${dir}: ${code ? (REASONS[code] ?? message) : message}. Pass --report-dir a directory you can write.`,
+    );
+  }
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdirSync never returns where mkdir answers ENOENT for a
+ * directory whose parent exists (/proc/nope): it retries the parent forever.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let current = resolve(dir); !existsSync(current); current = dirname(current)) {
+    missing.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  for (const path of missing) mkdirSync(path);
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  ENOTDIR: 'a part of that path is a file, not a directory',
+  EEXIST: 'a file of that name is in the way',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted there',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'a part of that path cannot be created',
+  ENOSPC: 'the disk is full',
+};
+
+/** Writes junit.xml (one test case per check × case) and report.json (the whole report) into `dir`. */
+export function writeReports(report: ContractReport, dir: string): void {
+  try {
+    writeFileSync(join(dir, 'junit.xml'), toJunit(report));
+    writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  } catch (error) {
+    // Do not leave a half-written junit.xml that a CI server would read as a verdict.
+    for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
+    throw new ReportDirError(`Cannot write reports to ${dir}: ${(error as Error).message}.`);
+  }
+}
+
+function toJunit(report: ContractReport): string {
+  const builder = junit.newBuilder();
+  const suite = builder
+    .testSuite()
+    .name(`contracts against ${report.baseUrl}`)
+    .timestamp(report.startedAt)
+    .time(report.durationMs / 1000);
+  if (report.notJudged !== undefined) suite.testCase().className('contracts').name('run').error(report.notJudged, 'NOT_JUDGED');
+  for (const testCase of report.cases) {
+    for (const check of testCase.checks) {
+      const entry = suite.testCase().className(testCase.id).name(check.check);
+      const described = describeCheck(testCase, check).join('\n\n');
+      if (check.state === 'failed') entry.failure(described, check.violations[0]?.code ?? 'FAILED');
+      else if (check.state === 'skipped') entry.skipped().standardOutput(check.note ?? '');
+      else if (check.state === 'warned') entry.standardOutput(described);
+    }
+  }
+  return builder.build();
+}
