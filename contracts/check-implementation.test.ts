@@ -3,28 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMock } from '../mock/spawn-mock.ts';
-import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
 import { type ContractReport, checkImplementation, exitCodeFor } from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { type BrokenKind, startBrokenServer } from './fixtures/broken-servers.ts';
 import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
+import { testSettings } from './fixtures/test-settings.ts';
 import { formatSummary } from './format-summary.ts';
 import type { CheckName, ViolationCode } from './violations.ts';
 
 const TOKEN = 'tok-CHECKCORE-7f3a9c41';
 
 function settings(baseUrl: string, overrides: Partial<ContractSettings> = {}): ContractSettings {
-  return {
-    baseUrl,
-    token: TOKEN,
-    timeoutMs: 5000,
-    strict: false,
-    allowMutations: false,
-    documentPath: DOCUMENT_PATH,
-    policyPath: GAP_POLICY_PATH,
-    ...overrides,
-  };
+  return testSettings(baseUrl, TOKEN, overrides);
 }
 
 /** Every violation of a given state, flattened with the case it was found on. */
@@ -248,6 +239,25 @@ describe('checkImplementation when nothing can be judged', () => {
     expect(await notJudged({}, closed)).toMatch(
       /^Could not reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED .*Is the implementation running there\?$/,
     );
+  });
+
+  it('says so for an unknown host and for a TLS handshake that fails', async () => {
+    expect(await notJudged({}, 'http://no-such-host.invalid:9')).toMatch(
+      /^Could not reach http:\/\/no-such-host\.invalid:9: .*ENOTFOUND/,
+    );
+    await withFixture(startReferenceServer(), async (server) => {
+      // https:// to a server that speaks plain HTTP: the handshake fails before any request is sent.
+      expect(await notJudged({}, server.url.replace('http:', 'https:'))).toMatch(/^Could not reach https:\/\/127\.0\.0\.1:\d+: /);
+    });
+  });
+
+  it('says so for a document with no operation to build cases from', async () => {
+    const empty = join(mkdtempSync(join(tmpdir(), 'empty-contract-')), 'flashback.yaml');
+    writeFileSync(
+      empty,
+      'openapi: 3.1.0\ninfo: {title: t, version: "1"}\npaths: {}\ncomponents:\n  schemas:\n    EnableMfaError: {type: object}\n',
+    );
+    expect(await notJudged({ documentPath: empty })).toMatch(/flashback\.yaml documents no operation to check\.$/);
   });
 
   it('says so for a document that does not load, and for settings out of range', async () => {

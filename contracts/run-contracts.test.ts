@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
 import { bundlePath } from '../scripts/run-bundle.mjs';
 import { startBrokenServer } from './fixtures/broken-servers.ts';
 import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
+import { testSettings } from './fixtures/test-settings.ts';
 import { type ContractCommand, readContractCommand, runContracts, UsageError } from './run-contracts.ts';
 import { loadExitCode, runLoad } from './run-load.ts';
 import { ReportDirError } from './write-reports.ts';
@@ -125,15 +125,7 @@ describe('reading the command line', () => {
 
 describe('report directories', () => {
   const command = (baseUrl: string, reportDir: string): ContractCommand => ({
-    settings: {
-      baseUrl,
-      token: TOKEN,
-      timeoutMs: 5000,
-      strict: false,
-      allowMutations: false,
-      documentPath: DOCUMENT_PATH,
-      policyPath: GAP_POLICY_PATH,
-    },
+    settings: testSettings(baseUrl, TOKEN),
     reportDir,
     notes: [],
   });
@@ -157,15 +149,7 @@ describe('report directories', () => {
 });
 
 describe('npm run contracts -- --load', () => {
-  const settings = (baseUrl: string) => ({
-    baseUrl,
-    token: TOKEN,
-    timeoutMs: 5000,
-    strict: false,
-    allowMutations: false,
-    documentPath: DOCUMENT_PATH,
-    policyPath: GAP_POLICY_PATH,
-  });
+  const settings = (baseUrl: string) => testSettings(baseUrl, TOKEN);
 
   it('passes a server that keeps the contract at any concurrency', async () => {
     await withFixture(startReferenceServer(), async (server) => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { type Dispatcher, request as forward } from 'undici';
 import { errorEnvelopeJson, type GapPolicy, isJsonMediaType } from '../openapi/index.ts';
 import { flattenHeaders } from '../runtime/http-headers.ts';
+import { readCapped } from '../runtime/read-capped.ts';
 import { describeFinding } from './describe-finding.ts';
 import type { ExchangeValidator, ObservedRequest } from './validate-exchange.ts';
 
@@ -47,9 +48,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Server {
   return server;
 
   async function handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming as AsyncIterable<Buffer>) chunks.push(chunk);
-    const requestBytes = Buffer.concat(chunks);
+    // Unbounded until the proxy streams (the proxy's own issue); read through the one body reader meanwhile.
+    const requestBytes = (await readCapped(incoming, Number.POSITIVE_INFINITY)).bytes;
     const target = new URL(`${upstream.pathname.replace(/\/$/, '')}${incoming.url ?? '/'}`, upstream);
     let answer: Dispatcher.ResponseData;
     try {
@@ -67,7 +67,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Server {
       outgoing.end(errorEnvelopeJson(options.policy, `The validation proxy could not reach ${upstream.origin}.`));
       return;
     }
-    const responseBytes = Buffer.from(await answer.body.arrayBuffer());
+    const responseBytes = (await readCapped(answer.body, Number.POSITIVE_INFINITY)).bytes;
     const headers = flattenHeaders(answer.headers);
     outgoing.writeHead(
       answer.statusCode,
