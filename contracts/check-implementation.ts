@@ -131,7 +131,7 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
 }
 
 /** Sends one case's request with the run's token and timeout. */
-export function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher): Promise<Exchange> {
+function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher): Promise<Exchange> {
   return callOperation(testCase.request, {
     baseUrl: run.settings.baseUrl,
     token: run.settings.token,
@@ -141,7 +141,7 @@ export function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: D
 }
 
 /** Runs every check of a case on its exchange; the result is redacted, ready to show or store. */
-export function judgeCase(run: PreparedRun, testCase: ContractCase, exchange: Exchange): CaseResult {
+function judgeCase(run: PreparedRun, testCase: ContractCase, exchange: Exchange): CaseResult {
   const checks = checksFor(testCase.kind).map((check): CheckResult => {
     const outcome = runCheck(check, testCase, exchange, run.context);
     if (outcome.kind === 'fail') return { check, state: 'failed', violations: outcome.violations };
@@ -157,27 +157,45 @@ export function isBlocked(run: PreparedRun, testCase: ContractCase): boolean {
 }
 
 /**
- * Sends a run's first request alone: when no connection can be made at all, there is nothing to judge, and one
- * sentence says so instead of a failure per case.
+ * Sends `count` cases (the i-th is `caseAt(i)`) and judges each answer as it comes, `concurrency` in flight.
+ * The first goes alone: when no connection can be made at all there is nothing to judge, and one sentence
+ * (CannotJudge) says so instead of a failure per case.
  */
-export async function sendFirst(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher): Promise<Exchange> {
-  const exchange = await sendCase(run, testCase, dispatcher);
-  if (exchange.failure?.kind === 'unreachable') {
-    throw new CannotJudge(
-      `Could not reach ${run.redactor.text(run.settings.baseUrl)}: ${run.redactor.text(exchange.failure.message)}. Is the implementation running there?`,
-    );
+export async function sendAndJudge(
+  run: PreparedRun,
+  count: number,
+  caseAt: (index: number) => ContractCase | undefined,
+  concurrency: number,
+  onResult: (index: number, result: CaseResult) => void,
+): Promise<void> {
+  // A short keep-alive, so that no connection outlives the run (undici's advice).
+  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 1000 });
+  try {
+    const first = caseAt(0);
+    if (count === 0 || !first) return;
+    const exchange = await sendCase(run, first, agent);
+    if (exchange.failure?.kind === 'unreachable') {
+      throw new CannotJudge(
+        `Could not reach ${run.redactor.text(run.settings.baseUrl)}: ${run.redactor.text(exchange.failure.message)}. Is the implementation running there?`,
+      );
+    }
+    onResult(0, judgeCase(run, first, exchange));
+    let next = 1;
+    const worker = async (): Promise<void> => {
+      for (let index = next++; index < count; index = next++) {
+        const testCase = caseAt(index);
+        if (testCase) onResult(index, judgeCase(run, testCase, await sendCase(run, testCase, agent)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, count - 1) }, worker));
+  } finally {
+    await agent.close();
   }
-  return exchange;
 }
 
 /** The base URL as every output shows it: with its password, if any, redacted. */
 export function showBaseUrl(settings: Pick<ContractSettings, 'baseUrl' | 'token'>): string {
   return createRedactor({ token: settings.token, urls: [settings.baseUrl] }).text(settings.baseUrl);
-}
-
-/** A keep-alive agent for one run; short keep-alive so that no connection outlives it (undici's advice). */
-export function createRunAgent(connections: number): Agent {
-  return new Agent({ connections, keepAliveTimeout: 1000 });
 }
 
 /**
@@ -192,20 +210,20 @@ export async function checkImplementation(settings: ContractSettings): Promise<C
     strict: settings.strict,
     startedAt: new Date().toISOString(),
   };
-  const agent = createRunAgent(IN_FLIGHT);
   try {
     const prepared = await prepareRun(settings);
     const results = new Map<string, CaseResult>();
     const toSend = prepared.cases.filter((testCase) => !isBlocked(prepared, testCase));
-    const [first, ...rest] = toSend;
-    if (first) results.set(first.id, judgeCase(prepared, first, await sendFirst(prepared, first, agent)));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let testCase = rest[next++]; testCase; testCase = rest[next++]) {
-        results.set(testCase.id, judgeCase(prepared, testCase, await sendCase(prepared, testCase, agent)));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rest.length) }, worker));
+    await sendAndJudge(
+      prepared,
+      toSend.length,
+      (index) => toSend[index],
+      IN_FLIGHT,
+      (_index, result) => {
+        results.set(result.id, result);
+      },
+    );
+    // Cases held back outside loopback are reported as skipped, with the reason.
     const cases = prepared.cases.map(
       (testCase): CaseResult =>
         results.get(testCase.id) ?? {
@@ -237,8 +255,6 @@ export async function checkImplementation(settings: ContractSettings): Promise<C
       cases: [],
       totals: { passed: 0, failed: 0, warned: 0, skipped: 0 },
     };
-  } finally {
-    await agent.close();
   }
 }
 

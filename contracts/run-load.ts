@@ -1,14 +1,4 @@
-import {
-  CannotJudge,
-  type CaseResult,
-  createRunAgent,
-  isBlocked,
-  judgeCase,
-  prepareRun,
-  sendCase,
-  sendFirst,
-  showBaseUrl,
-} from './check-implementation.ts';
+import { CannotJudge, type CaseResult, isBlocked, prepareRun, sendAndJudge, showBaseUrl } from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { describeViolation } from './describe-violation.ts';
 import type { ViolationCode } from './violations.ts';
@@ -78,7 +68,6 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
     if (codes.size > 0) failedRequests += 1;
   };
 
-  const agent = createRunAgent(concurrency);
   try {
     const run = await prepareRun(settings);
     const cases = run.cases.filter((c) => c.kind === 'positive' && !isBlocked(run, c));
@@ -89,23 +78,11 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
           : 'The document gives no valid request to send under load.',
       );
     }
-    const caseAt = (index: number) => cases[index % cases.length] ?? cases[0];
-    let next = 1;
-    const first = caseAt(0);
-    if (first) record(0, judgeCase(run, first, await sendFirst(run, first, agent)));
-    const worker = async (): Promise<void> => {
-      for (let index = next++; index < total; index = next++) {
-        const testCase = caseAt(index);
-        if (testCase) record(index, judgeCase(run, testCase, await sendCase(run, testCase, agent)));
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await sendAndJudge(run, total, (index) => cases[index % cases.length], concurrency, record);
     return report();
   } catch (error) {
     if (error instanceof CannotJudge) return report(error.message);
     throw error;
-  } finally {
-    await agent.close();
   }
 }
 
