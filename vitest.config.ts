@@ -10,7 +10,10 @@ export default defineConfig({
     testTimeout: 30_000,
     // Each test file starts its own servers on port 0; two workers keep a 2-core machine responsive.
     maxWorkers: 2,
-    // Threads start faster than forks; no test needs a process of its own (those that do spawn one).
+    // Threads start faster than forks; no test needs a process of its own (those that do spawn one). No test
+    // stubs a global, mocks a module or changes the environment, so files share a worker's modules (isolate:
+    // false) and the document, policy and validators are read and compiled once per worker, not per file.
     pool: 'threads',
+    isolate: false,
   },
 });

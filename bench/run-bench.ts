@@ -2,20 +2,20 @@
 // It prints figures and ratios; it never fails on timing (these machines are shared and noisy).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { spawnMock } from '../mock/spawn-mock.ts';
-import { loadContract } from '../openapi/index.ts';
+import { DOCUMENT_PATH, loadContract } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
 import { buildAll } from '../scripts/build.ts';
 import { bundlePath } from '../scripts/run-bundle.mjs';
 
 const MOCK_BUNDLE = bundlePath('mock');
 
+import { rssMb } from '../testing/process-memory.ts';
 import { startProcess } from '../testing/start-process.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -88,11 +88,97 @@ async function load(url: string, request: Request, connections: number, options:
   };
 }
 
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
+/**
+ * The validation proxy's cost: requests per second at c=50 to a bare node:http server alone, through our proxy,
+ * and through `prism proxy`, each in front of the same server, in one run.
+ */
+async function proxyOverhead(
+  request: Request,
+  path: string,
+  answer: unknown,
+  duration: number,
+  log: (line: string) => void,
+): Promise<{ bare: number; ours: number; prism: number }> {
+  const barePort = await freePort();
+  const bare = await startProcess({
+    command: process.execPath,
+    args: [BARE_BUNDLE],
+    env: { ...process.env, PORT: String(barePort), BARE_BODY: JSON.stringify(answer) },
+    readyLine: /listening on/,
+    deadlineMs: 30_000,
+  });
+  const upstream = `http://127.0.0.1:${barePort}`;
+  const [oursPort, prismPort] = [await freePort(), await freePort()];
+  const fronts = [
+    { name: 'bare node:http alone', port: barePort, command: undefined },
+    {
+      name: 'our proxy',
+      port: oursPort,
+      command: { args: [bundlePath('proxy'), '--upstream', upstream, '--port', String(oursPort)], ready: /listening on/ },
+    },
+    {
+      name: 'prism proxy',
+      port: prismPort,
+      command: {
+        args: [
+          `${ROOT}node_modules/@stoplight/prism-cli/dist/index.js`,
+          'proxy',
+          '-p',
+          String(prismPort),
+          '-v',
+          'error',
+          DOCUMENT_PATH,
+          upstream,
+        ],
+        ready: /./,
+      },
+    },
+  ];
+  const rps: number[] = [];
+  log(`proxy overhead: ${duration} s of valid requests at c=50, each proxy in front of the same bare node:http server`);
+  try {
+    for (const front of fronts) {
+      const proxy = front.command
+        ? await startProcess({
+            command: process.execPath,
+            args: front.command.args,
+            readyLine: front.command.ready,
+            deadlineMs: 30_000,
+          })
+        : undefined;
+      try {
+        if (front.name === 'prism proxy') await waitForAnswer(front.port, path, request);
+        const figures = await load(`http://127.0.0.1:${front.port}${path}`, request, 50, { duration });
+        rps.push(figures.rps);
+        log(
+          `  ${front.name.padEnd(22)} ${fixed(figures.rps).padStart(6)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  non-2xx ${figures.non2xx}  errors ${figures.errors}`,
+        );
+      } finally {
+        await proxy?.stop();
+      }
+    }
+  } finally {
+    await bare.stop();
+  }
+  return { bare: rps[0] ?? Number.NaN, ours: rps[1] ?? Number.NaN, prism: rps[2] ?? Number.NaN };
+}
+
+/** Polls until a server answers a valid request: prism prints nothing on a line of its own when it is ready. */
+async function waitForAnswer(port: number, path: string, request: Request): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      });
+      await response.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new Error(`nothing answered on port ${port} within 30 s`);
 }
 
 /**
@@ -158,8 +244,8 @@ runCli(import.meta.url, async () => {
     body,
     headers: { authorization: 'Bearer bench', 'content-type': operation.requestBody.contentType },
   };
-  if (values.only !== undefined && values.only !== 'contracts') {
-    return { exitCode: 2, lines: [`✘ --only takes "contracts" (the contract suite alone); got "${values.only}".`] };
+  if (values.only !== undefined && values.only !== 'contracts' && values.only !== 'proxy') {
+    return { exitCode: 2, lines: [`✘ --only takes "contracts" or "proxy"; got "${values.only}".`] };
   }
   if (values.only === 'contracts') {
     const suite = await contractSuiteWall(runs, log);
@@ -175,7 +261,16 @@ runCli(import.meta.url, async () => {
     format: 'esm',
     logLevel: 'warning',
   });
-
+  if (values.only === 'proxy') {
+    const overhead = await proxyOverhead(request, operation.path, expected?.value, duration, log);
+    const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+    return {
+      exitCode: 0,
+      lines: [
+        `through our proxy / bare alone ${ratio(overhead.ours, overhead.bare)}; our proxy / prism proxy ${ratio(overhead.ours, overhead.prism)} (req/s at c=50)`,
+      ],
+    };
+  }
   const targets: Target[] = [
     { name: 'our mock', command: (port) => ({ command: process.execPath, args: [MOCK_BUNDLE, '--port', String(port)] }) },
     {
@@ -229,6 +324,8 @@ runCli(import.meta.url, async () => {
     }
   }
 
+  const overhead = await proxyOverhead(request, operation.path, expected?.value, duration, log);
+
   log('memory: RSS of our mock after start, then every 100,000 valid requests up to 1,000,000');
   const port = await freePort();
   const mock = await startProcess({
@@ -277,6 +374,8 @@ runCli(import.meta.url, async () => {
     `RSS after 1M / after start                    ${ratio(rssLast, rssStart).padEnd(10)}`,
     `peak RSS over 1M / after start                ${ratio(rssPeak, rssStart).padEnd(10)} (bounded: no leak)`,
     `throughput c=50, ours / bare node:http        ${ratio(ours50?.rps, bare50?.rps).padEnd(10)} (the floor)`,
+    `through our proxy / bare node:http alone      ${ratio(overhead.ours, overhead.bare).padEnd(10)} (req/s at c=50)`,
+    `through our proxy / through prism proxy      ${ratio(overhead.ours, overhead.prism).padEnd(10)} (req/s at c=50)`,
     `npm run contracts against the mock, median    ${`${fixed(suite.npm)} ms`.padEnd(10)} ≤ 800 ms`,
     `  of which the checks (report.durationMs)     ${`${fixed(suite.checks)} ms`.padEnd(10)}`,
   ];

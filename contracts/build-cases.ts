@@ -1,5 +1,5 @@
 import type { Contract, GapRuleId, OperationContract, SchemaObject } from '../openapi/index.ts';
-import { createValidatorCache } from './compile-validators.ts';
+import { validatorCache } from './compile-validators.ts';
 
 /** positive: a valid request; negative: one that breaks the request schema or media type; auth: bad credentials. */
 export type CaseKind = 'positive' | 'negative' | 'auth';
@@ -103,7 +103,7 @@ function casesFor(operation: OperationContract): ContractCase[] {
       true,
     );
     const seen = new Set<string>();
-    const isValid = createValidatorCache()(body.schema);
+    const isValid = validatorCache()(body.schema);
     const addInvalid = (name: string, value: unknown, lenientlyValid = false): void => {
       const key = JSON.stringify(value);
       if (seen.has(key)) return; // e.g. "{}" and "missing x" are one request when x is the only property

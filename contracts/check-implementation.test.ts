@@ -109,6 +109,14 @@ const BROKEN: {
     overrides: { strict: true },
   },
   {
+    kind: 'oversized-refusals',
+    check: 'error_envelope',
+    code: 'ERROR_ENVELOPE_MISMATCH',
+    caseKind: ['negative', 'auth'],
+    pointer: '',
+    overrides: { strict: true },
+  },
+  {
     kind: 'bare-json-refusals',
     check: 'error_envelope',
     code: 'ERROR_ENVELOPE_MISMATCH',

@@ -13,7 +13,7 @@ import { createRedactor, type Redactor } from '../runtime/redact.ts';
 import { buildCases, type CaseKind, type ContractCase } from './build-cases.ts';
 import { callOperation, type Exchange } from './call-operation.ts';
 import { describeUnsendableToken } from './check-token.ts';
-import { createValidatorCache } from './compile-validators.ts';
+import { validatorCache } from './compile-validators.ts';
 import { type ContractSettings, isLoopbackUrl, settingsProblem } from './contract-settings.ts';
 import { type CheckContext, checksFor, runCheck } from './find-violations.ts';
 import type { CheckName, Violation } from './violations.ts';
@@ -86,11 +86,44 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
   }
   const unsendable = describeUnsendableToken(settings.token);
   if (unsendable) throw new CannotJudge(unsendable);
+  const redactor = createRedactor({ token: settings.token, urls: [settings.baseUrl] });
+  const { contract, context } = await loadChecks({ ...settings, redactor });
+  const { documentLabel } = context;
+  let cases: ContractCase[];
+  try {
+    cases = buildCases(contract);
+  } catch (error) {
+    throw new CannotJudge(`No cases can be built from ${documentLabel}: ${(error as Error).message}.`);
+  }
+  if (cases.length === 0) throw new CannotJudge(`${documentLabel} documents no operation to check.`);
+  const mutationsBlocked =
+    !settings.allowMutations && !isLoopbackUrl(settings.baseUrl)
+      ? `could change state on ${redactor.text(host)}, which is not loopback; pass --allow-mutations to send it`
+      : undefined;
+  return {
+    settings,
+    cases,
+    redactor,
+    ...(mutationsBlocked ? { mutationsBlocked } : {}),
+    context,
+  };
+}
+
+/**
+ * Loads the document and the gap policy, and what every check needs from them; CannotJudge when either cannot
+ * be used. The proxy keeps one for its life and swaps the redactor per exchange.
+ */
+export async function loadChecks(options: {
+  readonly documentPath: string;
+  readonly policyPath: string;
+  readonly strict: boolean;
+  readonly redactor: Redactor;
+}): Promise<{ contract: Contract; context: CheckContext }> {
   let contract: Contract;
   let policy: GapPolicy;
   try {
-    policy = loadGapPolicy(settings.policyPath);
-    contract = await loadContract(settings.documentPath);
+    policy = loadGapPolicy(options.policyPath);
+    contract = await loadContract(options.documentPath);
   } catch (error) {
     throw error instanceof ContractLoadError ? new CannotJudge(error.message) : error;
   }
@@ -101,31 +134,16 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
       `The gap policy's errorEnvelope.schema ${policy.errorEnvelope.schema} names no schema in ${documentLabel}; expected e.g. #/components/schemas/EnableMfaError.`,
     );
   }
-  let cases: ContractCase[];
-  try {
-    cases = buildCases(contract);
-  } catch (error) {
-    throw new CannotJudge(`No cases can be built from ${documentLabel}: ${(error as Error).message}.`);
-  }
-  if (cases.length === 0) throw new CannotJudge(`${documentLabel} documents no operation to check.`);
-  const redactor = createRedactor({ token: settings.token, urls: [settings.baseUrl] });
-  const mutationsBlocked =
-    !settings.allowMutations && !isLoopbackUrl(settings.baseUrl)
-      ? `could change state on ${redactor.text(host)}, which is not loopback; pass --allow-mutations to send it`
-      : undefined;
   return {
-    settings,
-    cases,
-    redactor,
-    ...(mutationsBlocked ? { mutationsBlocked } : {}),
+    contract,
     context: {
       policy,
-      strict: settings.strict,
-      validatorFor: createValidatorCache(),
+      strict: options.strict,
+      validatorFor: validatorCache(),
       documentLabel,
       policyLabel: relative(process.cwd(), policy.path),
       errorEnvelopeSchema: errorEnvelopeSchema as SchemaObject,
-      redactor,
+      redactor: options.redactor,
     },
   };
 }
@@ -140,15 +158,15 @@ function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatch
   });
 }
 
-/** Runs every check of a case on its exchange; the result is redacted, ready to show or store. */
-function judgeCase(run: PreparedRun, testCase: ContractCase, exchange: Exchange): CaseResult {
+/** Runs every check of a case on its exchange; the result is redacted by the context's redactor, ready to show or store. */
+export function judgeExchange(context: CheckContext, testCase: ContractCase, exchange: Exchange): CaseResult {
   const checks = checksFor(testCase.kind).map((check): CheckResult => {
-    const outcome = runCheck(check, testCase, exchange, run.context);
+    const outcome = runCheck(check, testCase, exchange, context);
     if (outcome.kind === 'fail') return { check, state: 'failed', violations: outcome.violations };
     if (outcome.kind === 'skip') return { check, state: 'skipped', note: outcome.reason, violations: [] };
     return { check, state: outcome.warnings.length > 0 ? 'warned' : 'passed', violations: outcome.warnings };
   });
-  return run.redactor.value({ id: testCase.id, kind: testCase.kind, exchange, checks });
+  return context.redactor.value({ id: testCase.id, kind: testCase.kind, exchange, checks });
 }
 
 /** Whether a case may be sent: one that could change state waits for --allow-mutations outside loopback. */
@@ -179,12 +197,12 @@ export async function sendAndJudge(
         `Could not reach ${run.redactor.text(run.settings.baseUrl)}: ${run.redactor.text(exchange.failure.message)}. Is the implementation running there?`,
       );
     }
-    onResult(0, judgeCase(run, first, exchange));
+    onResult(0, judgeExchange(run.context, first, exchange));
     let next = 1;
     const worker = async (): Promise<void> => {
       for (let index = next++; index < count; index = next++) {
         const testCase = caseAt(index);
-        if (testCase) onResult(index, judgeCase(run, testCase, await sendCase(run, testCase, agent)));
+        if (testCase) onResult(index, judgeExchange(run.context, testCase, await sendCase(run, testCase, agent)));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, count - 1) }, worker));

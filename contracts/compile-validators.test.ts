@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createValidatorCache, withoutCycles } from './compile-validators.ts';
+import { validatorCache, withoutCycles } from './compile-validators.ts';
 
 /** A dereferenced self-referencing schema, as swagger-parser leaves it: a cycle of objects. */
 function treeSchema(): Record<string, unknown> {
@@ -8,9 +8,9 @@ function treeSchema(): Record<string, unknown> {
   return node;
 }
 
-describe('createValidatorCache', () => {
+describe('validatorCache', () => {
   it('validates a recursive schema at every depth', () => {
-    const validate = createValidatorCache()(treeSchema());
+    const validate = validatorCache()(treeSchema());
     expect(validate({ name: 'a', children: [{ name: 'b', children: [{ name: 'c' }] }] })).toEqual([]);
     const [error] = validate({ name: 'a', children: [{ name: 'b', children: [{ name: 3 }] }] });
     expect(error).toMatchObject({ instancePath: '/children/0/children/0/name', keyword: 'type' });
@@ -22,7 +22,7 @@ describe('createValidatorCache', () => {
   });
 
   it('compiles each schema once', () => {
-    const validatorFor = createValidatorCache();
+    const validatorFor = validatorCache();
     const schema = { type: 'string' };
     expect(validatorFor(schema)).toBe(validatorFor(schema));
   });

@@ -20,8 +20,19 @@ export interface SchemaError {
 
 export type Validate = (value: unknown) => readonly SchemaError[];
 
-/** Compiles response schemas once each, with one strict Ajv for OpenAPI 3.1 (JSON Schema 2020-12). */
-export function createValidatorCache(): (schema: SchemaObject) => Validate {
+let shared: ((schema: SchemaObject) => Validate) | undefined;
+
+/**
+ * The process's validators: one strict Ajv for OpenAPI 3.1 (JSON Schema 2020-12), each schema compiled once.
+ * Documents are read once per process too (loadContract), so a schema object met again in a later run, by the
+ * vitest adapter or by the proxy's next exchange is the same object, and is not compiled again.
+ */
+export function validatorCache(): (schema: SchemaObject) => Validate {
+  shared ??= compileOnce();
+  return shared;
+}
+
+function compileOnce(): (schema: SchemaObject) => Validate {
   const ajv = new Ajv2020({ strict: true, allErrors: true, discriminator: true, validateFormats: true });
   addFormats.default(ajv);
   ajv.addVocabulary([...OPENAPI_KEYWORDS]);

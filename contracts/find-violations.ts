@@ -311,6 +311,18 @@ function checkErrorEnvelope(testCase: ContractCase, response: RecordedResponse, 
       },
     ]);
   }
+  if (response.truncated) {
+    return byPolicySeverity([
+      {
+        ...base,
+        pointer: '',
+        schemaPointer,
+        expected: `the error envelope ${envelope}, well under 1 MiB`,
+        actual: 'a body larger than 1 MiB, cut off there',
+        message: `${subject}'s body is larger than 1 MiB, too large to check; an error envelope is a sentence long.`,
+      },
+    ]);
+  }
   const parsed = parseBody(response, context);
   if (parsed.kind === 'not-json') {
     return byPolicySeverity([

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { ContractLoadError } from './contract-error.ts';
 import { GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
@@ -54,6 +54,9 @@ interface GapPolicyFile {
   >;
 }
 
+/** The policy schema's validator, compiled once per process: every policy file is checked against the same schema. */
+let validatePolicy: ValidateFunction<GapPolicyFile> | undefined;
+
 /** Reads, validates and returns the gap policy; throws ContractLoadError with a sentence naming the problem. */
 export function loadGapPolicy(path: string = GAP_POLICY_PATH): GapPolicy {
   let raw: unknown;
@@ -62,8 +65,10 @@ export function loadGapPolicy(path: string = GAP_POLICY_PATH): GapPolicy {
   } catch (error) {
     throw new ContractLoadError(`Could not read the gap policy ${path}: ${(error as Error).message}`);
   }
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  const validate = ajv.compile<GapPolicyFile>(JSON.parse(readFileSync(GAP_POLICY_SCHEMA_PATH, 'utf8')));
+  validatePolicy ??= new Ajv2020({ allErrors: true, strict: true }).compile<GapPolicyFile>(
+    JSON.parse(readFileSync(GAP_POLICY_SCHEMA_PATH, 'utf8')),
+  );
+  const validate = validatePolicy;
   if (!validate(raw)) {
     const problems = (validate.errors ?? []).map((e) => `at ${e.instancePath || '/'}: ${e.message ?? 'is invalid'}`);
     throw new ContractLoadError(`The gap policy ${path} does not match gap-policy.schema.json: ${problems.join('; ')}.`);

@@ -1,86 +1,361 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrokenServer } from '../contracts/fixtures/broken-servers.ts';
-import type { RunningFixture } from '../contracts/fixtures/reference-server.ts';
-import { DOCUMENT_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { type ContractReport, checkImplementation } from '../contracts/check-implementation.ts';
+import { BROKEN_SERVERS, type BrokenKind, startBrokenServer } from '../contracts/fixtures/broken-servers.ts';
+import { type RunningFixture, startReferenceServer, withFixture } from '../contracts/fixtures/reference-server.ts';
+import { testSettings } from '../contracts/fixtures/test-settings.ts';
+import { type LoadReport, runLoad } from '../contracts/run-load.ts';
+import { loadContract } from '../openapi/index.ts';
 import { closeServer, listenOn } from '../runtime/server-lifecycle.ts';
-import { createValidationProxy } from './create-validation-proxy.ts';
-import { createExchangeValidator } from './validate-exchange.ts';
+import { bundlePath } from '../scripts/run-bundle.mjs';
+import { rssMb } from '../testing/process-memory.ts';
+import { startProcess } from '../testing/start-process.ts';
+import { describeFinding } from './describe-finding.ts';
+import type { ProxyFinding } from './judge-observed.ts';
+import { startProxy } from './start-proxy.ts';
+import { parseUpstream } from './upstream-target.ts';
 
-const TOKEN = 'tok-PROXYCHECK-5d1e';
-let upstream: RunningFixture;
-let proxy: Server;
-let proxyUrl: string;
-const printedLines: string[] = [];
+const TOKEN = 'tok-PROXYCHECK-5d1e9a07';
 let path: string;
 let validBody: string;
 
 beforeAll(async () => {
-  const contract = await loadContract();
-  const operation = contract.operations[0];
+  const operation = (await loadContract()).operations[0];
   path = operation?.path ?? '/';
   validBody = JSON.stringify(operation?.requestBody?.examples[0]?.value);
-  upstream = await startBrokenServer('success-wrong-type');
-  const policy = loadGapPolicy();
-  proxy = createValidationProxy({
-    upstream: upstream.url,
-    policy,
-    validate: await createExchangeValidator(DOCUMENT_PATH, policy),
-    report: (line) => printedLines.push(`[proxy] ${line}`),
-  });
-  proxyUrl = await listenOn(proxy, '127.0.0.1', 0);
 });
 
-afterAll(async () => {
-  if (proxy) await closeServer(proxy);
-  await upstream?.close();
-});
+/** Starts a proxy in front of `upstream`, runs `use`, and always closes the proxy; findings are collected. */
+async function withProxy<T>(
+  upstream: string,
+  use: (url: string, findings: ProxyFinding[], settled: () => Promise<void>) => Promise<T>,
+  timeoutMs = 5000,
+): Promise<T> {
+  const findings: ProxyFinding[] = [];
+  const { url, proxy } = await startProxy(
+    { upstream: parseUpstream(upstream), host: '127.0.0.1', port: 0, timeoutMs, strict: false },
+    (finding) => findings.push(finding),
+  );
+  try {
+    return await use(url, findings, () => proxy.settled());
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** A plain server for the streaming tests; each test says how it answers. */
+async function withUpstream<T>(
+  handler: (request: IncomingMessage, response: import('node:http').ServerResponse) => void,
+  use: (url: string) => Promise<T>,
+): Promise<T> {
+  const server: Server = createServer(handler);
+  const url = await listenOn(server, '127.0.0.1', 0);
+  try {
+    return await use(url);
+  } finally {
+    await closeServer(server);
+  }
+}
 
 async function post(base: string, headers: Record<string, string>, body: string) {
   const response = await request(`${base}${path}`, { method: 'POST', headers, body });
   return { status: response.statusCode, type: response.headers['content-type'], body: await response.body.text() };
 }
 
-/** Waits until the proxy has printed a line matching `pattern`; the proxy validates after it answers. */
-async function printed(pattern: RegExp, deadlineMs = 10_000): Promise<string> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    const line = printedLines.find((l) => pattern.test(l));
-    if (line) return line;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`The proxy printed no line matching ${pattern}:\n${printedLines.join('\n')}`);
+/** Sends raw bytes and resolves with everything the server sent back before it closed. */
+function raw(url: string, text: string): Promise<string> {
+  const { port, hostname } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let received = '';
+    socket.on('data', (data) => {
+      received += data.toString();
+      if (/\r\n\r\n[\s\S]*\}$/.test(received)) socket.end();
+    });
+    socket.on('close', () => resolve(received));
+    socket.on('error', () => resolve(received));
+  });
 }
 
+const codes = (findings: readonly ProxyFinding[]): string[] =>
+  [...new Set(findings.flatMap((f) => (f.kind === 'violation' ? [f.violation.code] : [])))].sort();
+
 describe('the validation proxy', () => {
-  it('passes the answer through unchanged and names the field that breaks the contract', async () => {
-    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-    const direct = await post(upstream.url, headers, validBody);
-    const proxied = await post(proxyUrl, headers, validBody);
-    expect(proxied).toEqual(direct);
-    const line = await printed(/response body \/success/);
-    expect(line).toBe(
-      `[proxy] POST ${path} → 200: response body /success: Response body property success must be boolean; got "yes".`,
+  it('passes the answer through unchanged and names the backend bug in the suite’s words', async () => {
+    await withFixture(startBrokenServer('success-wrong-type'), async (upstream) => {
+      await withProxy(upstream.url, async (url, findings, settled) => {
+        const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+        expect(await post(url, headers, validBody)).toEqual(await post(upstream.url, headers, validBody));
+        await settled();
+        expect(findings.map(describeFinding)).toEqual([
+          `✘ BODY_SCHEMA_MISMATCH (body_schema) POST ${path} → 200: The 200 body at /success must be boolean; got "yes".`,
+        ]);
+      });
+    });
+  });
+
+  it('calls a 2xx to a request without credentials AUTH_NOT_ENFORCED, and the request the client’s mistake', async () => {
+    await withFixture(startBrokenServer('no-auth-check'), async (upstream) => {
+      await withProxy(upstream.url, async (url, findings, settled) => {
+        expect((await post(url, { 'content-type': 'application/json' }, validBody)).status).toBe(200);
+        await settled();
+        expect(findings.map(describeFinding)).toEqual([
+          `client mistake: POST ${path}: it has no Authorization header (gap policy rule missing-credentials)`,
+          expect.stringMatching(new RegExp(`^✘ AUTH_NOT_ENFORCED \\(auth_enforced\\) POST ${path} → 200: `)),
+        ]);
+      });
+    });
+  });
+
+  it('never prints the token, nor mangles text around a one-letter token', async () => {
+    await withFixture(startBrokenServer('echoes-long'), async (upstream) => {
+      await withProxy(upstream.url, async (url, findings, settled) => {
+        await post(
+          url,
+          { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          JSON.stringify({ mfaType: TOKEN }),
+        );
+        await post(url, { authorization: 'Bearer t', 'content-type': 'text/plain' }, validBody);
+        await settled();
+        const text = findings.map(describeFinding).join('\n');
+        expect(text).not.toContain(TOKEN.slice(0, 8));
+        expect(text).toContain('its Content-Type is "text/plain", not application/json');
+      });
+    });
+  });
+});
+
+describe('where the proxy forwards', () => {
+  let upstream: RunningFixture;
+  let elsewhere: RunningFixture;
+  beforeAll(async () => {
+    [upstream, elsewhere] = await Promise.all([startReferenceServer(), startReferenceServer()]);
+  });
+  afterAll(async () => {
+    await Promise.all([upstream?.close(), elsewhere?.close()]);
+  });
+
+  it('refuses "//host:port/…", absolute-form and CONNECT targets, and never reaches another server', async () => {
+    await withProxy(upstream.url, async (url, findings, settled) => {
+      const other = new URL(elsewhere.url).host;
+      const head = `Host: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${validBody.length}\r\nConnection: close\r\n\r\n${validBody}`;
+      for (const line of [
+        `POST //${other}/steal HTTP/1.1`,
+        `POST http://${other}${path} HTTP/1.1`,
+        `CONNECT ${other} HTTP/1.1`,
+      ]) {
+        const answer = await raw(url, `${line}\r\n${head}`);
+        expect(answer, line).toMatch(/^HTTP\/1\.1 400 /);
+        expect(answer, line).toMatch(/\{"success":false,"error":".+"\}$/);
+      }
+      await settled();
+      expect(elsewhere.received).toEqual([]);
+      expect(upstream.received).toEqual([]);
+      expect(findings.every((f) => f.kind === 'client' && f.rule === 'malformed-request')).toBe(true);
+    });
+  });
+
+  it('joins each path to the upstream’s base path, query and all', async () => {
+    await withProxy(`${upstream.url}/api/`, async (url) => {
+      await post(url, { authorization: `Bearer ${TOKEN}` }, '');
+      const [seen] = upstream.received.slice(-1);
+      expect(seen?.path).toBe(`/api${path}`);
+    });
+  });
+});
+
+describe('streaming through the proxy', () => {
+  it('passes a 100 MB upload and an endless answer with its RSS growing by at most 64 MB', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 97);
+    let uploaded = 0;
+    await withUpstream(
+      (incoming, response) => {
+        if (incoming.method === 'PUT') {
+          incoming.on('data', (data: Buffer) => {
+            uploaded += data.length;
+          });
+          incoming.on('end', () => response.end('{}'));
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const pump = (): void => {
+          while (!response.destroyed && response.write(chunk)) {}
+          if (!response.destroyed) response.once('drain', pump);
+        };
+        pump();
+      },
+      async (upstreamUrl) => {
+        // The proxy in a process of its own, as a backend team runs it, so that its memory is its alone.
+        const proxy = await startProcess({
+          command: process.execPath,
+          args: [bundlePath('proxy'), '--upstream', upstreamUrl, '--port', '0'],
+          readyLine: /listening on (http:\/\/\S+), forwarding to /,
+          deadlineMs: 30_000,
+        });
+        try {
+          const url = proxy.ready[1] ?? '';
+          // Measured from after 8 MiB each way: V8 sizes its heap and the allocator its pools once, on the first
+          // large bodies; what must stay bounded is the growth with the length of a stream.
+          const download = async (bytes: number): Promise<number> => {
+            const answer = await request(`${url}/endless`);
+            let received = 0;
+            for await (const data of answer.body) {
+              received += (data as Buffer).length;
+              if (received % (8 * 1024 * 1024) < (data as Buffer).length) sample();
+              if (received > bytes) break;
+            }
+            answer.body.destroy();
+            return received;
+          };
+          let peak = 0;
+          const sample = (): void => {
+            peak = Math.max(peak, rssMb(proxy.pid));
+          };
+          await (await request(`${url}/warm-up`, { method: 'PUT', body: Buffer.alloc(8 * 1024 * 1024) })).body.text();
+          await download(8 * 1024 * 1024);
+          uploaded = 0;
+          const before = rssMb(proxy.pid);
+          peak = before;
+          async function* upload() {
+            for (let i = 0; i < 1600; i++) {
+              if (i % 100 === 0) sample();
+              yield chunk; // 100 MiB in all
+            }
+          }
+          const put = await request(`${url}/upload`, { method: 'PUT', body: Readable.from(upload()) });
+          await put.body.text();
+          const downloaded = await download(100 * 1024 * 1024);
+          sample();
+          expect(uploaded).toBe(1600 * chunk.length);
+          expect(downloaded).toBeGreaterThan(100 * 1024 * 1024);
+          expect(peak - before, `RSS ${before.toFixed(0)} MB at rest, ${peak.toFixed(0)} MB at its peak`).toBeLessThanOrEqual(64);
+        } finally {
+          await proxy.stop();
+        }
+      },
     );
   });
 
-  it('reports a request that breaks the contract, without complaining about the status the gap policy allows', async () => {
-    const answer = await post(proxyUrl, { 'content-type': 'application/json' }, validBody);
-    expect(answer.status).toBe(401);
-    expect(await printed(/→ 401: request Authorization header/)).toContain('Invalid security scheme used');
-    expect(printedLines.join('\n')).not.toMatch(/→ 401: response: Unable to match/);
+  it('hands each byte of a slow answer to the client before the upstream sends the next', async () => {
+    let clientGot: (() => void) | undefined;
+    await withUpstream(
+      async (_incoming, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        for (const byte of 'slow') {
+          const received = new Promise<void>((resolve) => {
+            clientGot = resolve;
+          });
+          response.write(byte);
+          await received; // the upstream waits for the client: a proxy that buffered would never deliver
+        }
+        response.end();
+      },
+      async (upstreamUrl) => {
+        await withProxy(upstreamUrl, async (url) => {
+          const answer = await request(`${url}/slow`);
+          let text = '';
+          for await (const data of answer.body) {
+            text += String(data);
+            clientGot?.();
+          }
+          expect(text).toBe('slow');
+        });
+      },
+    );
   });
 
-  it('never prints the token, even where the request carried it', async () => {
-    const answer = await post(
-      proxyUrl,
-      { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      JSON.stringify({ mfaType: TOKEN }),
+  it('answers 504 in the error envelope when the upstream hangs past the timeout, and reports TIMEOUT', async () => {
+    await withUpstream(
+      () => undefined, // never answers
+      async (upstreamUrl) => {
+        await withProxy(
+          upstreamUrl,
+          async (url, findings, settled) => {
+            const answer = await post(url, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, validBody);
+            expect(answer.status).toBe(504);
+            expect(JSON.parse(answer.body)).toMatchObject({ success: false, error: expect.stringContaining('within 200 ms') });
+            await settled();
+            expect(codes(findings)).toEqual(['TIMEOUT']);
+          },
+          200,
+        );
+      },
     );
-    expect(answer.status).toBe(422);
-    const line = await printed(/→ 422: request body \/mfaType/);
-    expect(line).toContain('got "$CONTRACT_TOKEN"');
-    expect(printedLines.join('\n')).not.toContain(TOKEN);
   });
+
+  it('decodes a gzip answer for the checks only: the client gets the bytes, the checks find nothing', async () => {
+    const body = gzipSync(JSON.stringify({ success: true, message: 'enabled' }));
+    await withUpstream(
+      (_incoming, response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(body);
+      },
+      async (upstreamUrl) => {
+        await withProxy(upstreamUrl, async (url, findings, settled) => {
+          const answer = await request(`${url}${path}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+            body: validBody,
+          });
+          expect(Buffer.from(await answer.body.arrayBuffer())).toEqual(body);
+          await settled();
+          expect(findings).toEqual([]);
+        });
+      },
+    );
+  });
+});
+
+// Breaks the contract only while requests overlap: both tools see it under the same load (--load's engine).
+const UNDER_LOAD: readonly BrokenKind[] = ['breaks-under-concurrency'];
+
+// In-process servers only, no child process: the cases overlap their waits.
+describe.concurrent('one exchange, one verdict', () => {
+  const verdict = (report: ContractReport): string[] =>
+    [
+      ...new Set(
+        report.cases.flatMap((c) =>
+          c.checks.filter((check) => check.state !== 'passed').flatMap((check) => check.violations.map((v) => v.code)),
+        ),
+      ),
+    ].sort();
+
+  for (const kind of (Object.keys(BROKEN_SERVERS) as BrokenKind[]).filter((k) => !UNDER_LOAD.includes(k))) {
+    it(`gives ${kind} the codes the suite gives it`, async () => {
+      await withFixture(startBrokenServer(kind), async (upstream) => {
+        // For the slow backend the proxy's timeout is the suite's own, so that it is a TIMEOUT for both.
+        const timeoutMs = kind === 'slow' ? 400 : 10_000;
+        const direct = verdict(await checkImplementation(testSettings(upstream.url, TOKEN, { timeoutMs })));
+        const proxied = await withProxy(
+          upstream.url,
+          async (url, findings, settled) => {
+            await checkImplementation(testSettings(url, TOKEN, { timeoutMs: 20_000 }));
+            await settled();
+            return codes(findings);
+          },
+          timeoutMs,
+        );
+        expect(proxied).toEqual(direct);
+      });
+    });
+  }
+
+  for (const kind of UNDER_LOAD) {
+    it(`gives ${kind} the codes the suite gives it under load`, async () => {
+      const loaded = (report: LoadReport): string[] => Object.keys(report.violations).sort();
+      await withFixture(startBrokenServer(kind), async (upstream) => {
+        const direct = loaded(await runLoad(testSettings(upstream.url, TOKEN), 200, 10));
+        const proxied = await withProxy(upstream.url, async (url, findings, settled) => {
+          await runLoad(testSettings(url, TOKEN), 200, 10);
+          await settled();
+          return codes(findings);
+        });
+        expect(direct).toEqual(['STATUS_UNDOCUMENTED']);
+        expect(proxied).toEqual(direct);
+      });
+    });
+  }
 });

@@ -1,31 +1,22 @@
-import { resolvePointer, toPointer } from '../openapi/index.ts';
-import { createRedactor } from '../runtime/redact.ts';
-import type { Finding, ObservedRequest, ObservedResponse } from './validate-exchange.ts';
+import type { ProxyFinding } from './judge-observed.ts';
 
 /**
- * One plain sentence per finding: which request, which field, what the document expects, what came.
- * The bearer token of the request is replaced wherever it would be printed.
+ * One line per finding, in the suite's words: the backend's bugs by code, the client's mistakes apart. The
+ * finding is already redacted (the suite's redaction, applied before any text was cut).
  */
-export function describeFinding(finding: Finding, request: ObservedRequest, response: ObservedResponse): string {
-  const redactor = createRedactor({ token: request.headers.authorization?.replace(/^\S+\s+/, '').trim() });
-  const [area = '', ...rest] = finding.location;
-  const subject = finding.side === 'request' ? request : response;
-  const field =
-    area === 'body'
-      ? `${finding.side} body ${rest.length > 0 ? toPointer(rest) : '(whole)'}`
-      : finding.location.length > 0
-        ? `${finding.side} ${finding.location.join(' ')}`
-        : finding.side === 'request' && finding.topic === 'security'
-          ? 'request Authorization header'
-          : finding.side;
-  let got = '';
-  if (area === 'body') {
-    const value = resolvePointer(subject.body, toPointer(rest));
-    got = `; got ${value === undefined ? 'nothing' : redactor.excerpt(JSON.stringify(value) ?? String(value))}`;
-  } else if (finding.side === 'response' && finding.topic === 'status') {
-    got = `; got ${response.status}`;
+export function describeFinding(finding: ProxyFinding): string {
+  if (finding.kind === 'client') {
+    return `client mistake: ${finding.method} ${finding.path}: ${finding.problem} (gap policy rule ${finding.rule})`;
   }
-  return redactor.text(
-    `${request.method.toUpperCase()} ${request.path} → ${response.status}: ${field}: ${finding.message}${got}.`,
-  );
+  const { violation } = finding;
+  const mark = violation.severity === 'error' ? '✘' : '⚠';
+  const status = finding.status === undefined ? 'no answer' : String(finding.status);
+  return `${mark} ${violation.code} (${violation.check}) ${finding.method} ${finding.path} → ${status}: ${violation.message}`;
+}
+
+/** A finding as one JSON line for --report: what CI keeps. */
+export function findingRecord(finding: ProxyFinding, at: Date): Record<string, unknown> {
+  if (finding.kind === 'client') return { at: at.toISOString(), ...finding };
+  const { exchange: _exchange, violation, ...where } = finding;
+  return { at: at.toISOString(), ...where, ...violation };
 }

@@ -8,3 +8,33 @@ export function flattenHeaders(
   }
   return flat;
 }
+
+/** RFC 9110 section 7.6.1: headers that describe one connection, never forwarded by a proxy. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'expect',
+]);
+
+/** The headers a proxy passes on: all but the hop-by-hop ones and those the Connection header names. */
+export function endToEndHeaders<T extends string | readonly string[] | undefined>(
+  headers: Readonly<Record<string, T>>,
+): Record<string, Exclude<T, undefined>> {
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase()),
+  );
+  const kept: Record<string, Exclude<T, undefined>> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) kept[name] = value as Exclude<T, undefined>;
+  }
+  return kept;
+}

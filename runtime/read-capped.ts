@@ -1,3 +1,5 @@
+import { Transform } from 'node:stream';
+
 /** A body read up to a limit: what was kept, how many bytes came in all, and whether the rest was dropped. */
 export interface CappedBody {
   readonly bytes: Buffer;
@@ -33,4 +35,27 @@ export async function readCapped(
     }
   }
   return { bytes: Buffer.concat(chunks), size, truncated: size > limit };
+}
+
+/**
+ * A pass-through stream that keeps a copy of at most `limit` bytes of what flows through it, for checking a body
+ * that is forwarded as it comes: the bytes flow unchanged with back-pressure, the copy stays bounded.
+ */
+export function tapCapped(limit: number): { readonly stream: Transform; captured(): CappedBody } {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      const room = limit - kept;
+      if (room > 0) {
+        const part = chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : chunk;
+        chunks.push(part);
+        kept += part.length;
+      }
+      done(null, chunk);
+    },
+  });
+  return { stream, captured: () => ({ bytes: Buffer.concat(chunks), size, truncated: size > limit }) };
 }

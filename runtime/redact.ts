@@ -48,13 +48,17 @@ export function createRedactor(secrets: Secrets): Redactor {
   }
   // Fragments: every window of MIN_SECRET_FRAGMENT characters of a long enough secret.
   const windows = new Set<string>();
+  const starts = new Set<number>();
   for (const { secret } of rules) {
-    for (let i = 0; i + MIN_SECRET_FRAGMENT <= secret.length; i += 1) windows.add(secret.slice(i, i + MIN_SECRET_FRAGMENT));
+    for (let i = 0; i + MIN_SECRET_FRAGMENT <= secret.length; i += 1) {
+      windows.add(secret.slice(i, i + MIN_SECRET_FRAGMENT));
+      starts.add(secret.charCodeAt(i) * 0x10000 + secret.charCodeAt(i + 1));
+    }
   }
   const text = (input: string): string => {
     let out = input;
     for (const { secret, shownAs } of rules) out = replaceWhole(out, secret, shownAs);
-    if (windows.size > 0) out = replaceFragments(out, windows);
+    if (windows.size > 0) out = replaceFragments(out, windows, starts);
     return out.replace(CONTROL, escapeControl);
   };
   return {
@@ -83,16 +87,17 @@ function replaceWhole(text: string, secret: string, shownAs: string): string {
 }
 
 /** Replaces every run of text that shares MIN_SECRET_FRAGMENT or more consecutive characters with a secret. */
-function replaceFragments(text: string, windows: ReadonlySet<string>): string {
-  const hidden = new Uint8Array(text.length);
-  let found = false;
+function replaceFragments(text: string, windows: ReadonlySet<string>, starts: ReadonlySet<number>): string {
+  let hidden: Uint8Array | undefined;
   for (let i = 0; i + MIN_SECRET_FRAGMENT <= text.length; i += 1) {
+    // The first two characters as one number: most positions are ruled out without building a string.
+    if (!starts.has(text.charCodeAt(i) * 0x10000 + text.charCodeAt(i + 1))) continue;
     if (windows.has(text.slice(i, i + MIN_SECRET_FRAGMENT))) {
+      hidden ??= new Uint8Array(text.length);
       hidden.fill(1, i, i + MIN_SECRET_FRAGMENT);
-      found = true;
     }
   }
-  if (!found) return text;
+  if (!hidden) return text;
   let out = '';
   for (let i = 0; i < text.length; i += 1) {
     if (hidden[i] === 0) out += text[i];

@@ -9,7 +9,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The command-line entry points that run from a bundle, by name. */
-export const BUNDLES = /** @type {const} */ ({ mock: 'mock/start-mock.ts', contracts: 'contracts/run-contracts.ts' });
+export const BUNDLES = /** @type {const} */ ({
+  mock: 'mock/start-mock.ts',
+  contracts: 'contracts/run-contracts.ts',
+  proxy: 'proxy/start-proxy.ts',
+});
 
 /** Files that change every bundle without being one of its inputs: how it is built, and which versions it bundles. */
 const BUILD_INPUTS = ['scripts/build.ts', 'scripts/run-bundle.mjs', 'package-lock.json'];

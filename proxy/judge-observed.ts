@@ -1,0 +1,130 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ContractCase } from '../contracts/build-cases.ts';
+import { type Exchange, type FailureKind, MAX_BODY_BYTES } from '../contracts/call-operation.ts';
+import { judgeExchange } from '../contracts/check-implementation.ts';
+import { classifyRequest } from '../contracts/classify-request.ts';
+import type { CheckContext } from '../contracts/find-violations.ts';
+import type { Violation } from '../contracts/violations.ts';
+import type { Contract, GapRuleId } from '../openapi/index.ts';
+import { flattenHeaders, HOP_BY_HOP } from '../runtime/http-headers.ts';
+import type { CappedBody } from '../runtime/read-capped.ts';
+import { createRedactor } from '../runtime/redact.ts';
+import { decodeBody } from './decode-body.ts';
+import type { Upstream } from './upstream-target.ts';
+
+/** One exchange as the proxy saw it pass: the request, and the answer or why none came. */
+export interface Observed {
+  readonly method: string;
+  readonly path: string;
+  /** "" or "?…". */
+  readonly query: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly requestBody: CappedBody;
+  readonly response?: {
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: CappedBody;
+    readonly durationMs: number;
+  };
+  readonly failure?: { readonly kind: FailureKind; readonly message: string };
+}
+
+/** What the proxy reports: the backend broke the contract, or the client sent a request the contract refuses. */
+export type ProxyFinding =
+  | {
+      readonly kind: 'violation';
+      readonly method: string;
+      readonly path: string;
+      readonly status?: number;
+      readonly violation: Violation;
+      readonly exchange: Exchange;
+    }
+  | {
+      readonly kind: 'client';
+      readonly method: string;
+      readonly path: string;
+      readonly rule: GapRuleId;
+      readonly problem: string;
+    };
+
+export interface ProxyChecks {
+  readonly contract: Contract;
+  readonly context: CheckContext;
+}
+
+/**
+ * Judges an observed exchange with the suite's own steps: the request is classified as the suite would have
+ * built it (classifyRequest), then the checks of that kind of case run on the answer (judgeExchange). One
+ * exchange gets one verdict, whichever tool sees it.
+ */
+export function judgeObserved(checks: ProxyChecks, upstream: Upstream, observed: Observed): ProxyFinding[] {
+  const redactor = createRedactor({ token: credentials(observed.headers.authorization) });
+  const method = observed.method.toUpperCase();
+  const path = redactor.text(observed.path);
+  const request = decodeBody(observed.requestBody, header(observed.headers['content-encoding']), MAX_BODY_BYTES);
+  const seen = classifyRequest(checks.contract, checks.context.policy, checks.context.validatorFor, {
+    method,
+    path: observed.path,
+    headers: observed.headers,
+    body: { text: request.text, size: observed.requestBody.size },
+  });
+  if (seen.kind === 'unrouted') return [{ kind: 'client', method, path, rule: seen.rule, problem: redactor.text(seen.problem) }];
+  const findings: ProxyFinding[] = seen.rule
+    ? [{ kind: 'client', method, path, rule: seen.rule, problem: redactor.excerpt(seen.problems.join('; '), 300) }]
+    : [];
+  const testCase: ContractCase = {
+    id: `${method} ${observed.path}`,
+    kind: seen.kind,
+    operation: seen.operation,
+    request: { method, path: observed.path, sendToken: false, headers: {}, ...(request.text ? { body: request.text } : {}) },
+    ...(seen.rule ? { rule: seen.rule } : {}),
+    mutates: false,
+  };
+  const requestHeaders = flattenHeaders(observed.headers);
+  for (const name of [...HOP_BY_HOP, 'content-length']) delete requestHeaders[name];
+  const exchange: Exchange = {
+    request: {
+      method,
+      url: `${upstream.shown}${observed.path}${observed.query}`,
+      headers: requestHeaders,
+      ...(request.text ? { body: request.text } : {}),
+    },
+    ...(observed.response ? { response: recordedResponse(observed.response) } : {}),
+    ...(observed.failure ? { failure: observed.failure } : {}),
+  };
+  const result = judgeExchange({ ...checks.context, redactor }, testCase, exchange);
+  for (const check of result.checks) {
+    if (check.state !== 'failed' && check.state !== 'warned') continue;
+    for (const violation of check.violations) {
+      findings.push({
+        kind: 'violation',
+        method,
+        path,
+        ...(observed.response ? { status: observed.response.status } : {}),
+        violation,
+        exchange: result.exchange ?? exchange,
+      });
+    }
+  }
+  return findings;
+}
+
+function recordedResponse(response: NonNullable<Observed['response']>): NonNullable<Exchange['response']> {
+  const body = decodeBody(response.body, response.headers['content-encoding'], MAX_BODY_BYTES);
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: body.text,
+    truncated: body.truncated,
+    durationMs: response.durationMs,
+  };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Whatever follows the scheme of an Authorization header: a bearer token, Basic credentials, anything. */
+function credentials(authorization: string | undefined): string | undefined {
+  return /^\S+ +(.+)$/.exec(authorization ?? '')?.[1]?.trim();
+}
