@@ -4,20 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bundlePath } from '../scripts/run-bundle.mjs';
+import { cliArgs } from '../testing/cli.ts';
 import { startBrokenServer } from './fixtures/broken-servers.ts';
 import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
 import { testSettings } from './fixtures/test-settings.ts';
 import { type ContractCommand, readContractCommand, runContracts, UsageError } from './run-contracts.ts';
 import { loadExitCode, runLoad } from './run-load.ts';
-import { ReportDirError } from './write-reports.ts';
+import { UnwritableOutput } from './write-reports.ts';
 
 const TOKEN = 'tok-CLISMOKE-1e5b77d0';
 const run = promisify(execFile);
 
 /** Runs the built CLI as `npm run contracts` does, without npm's wrapper; never throws. */
 async function contracts(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return run(process.execPath, [bundlePath('contracts'), ...args], {
+  return run(process.execPath, cliArgs('check', ...args), {
     env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKEN: '', ...env },
     timeout: 60_000,
   }).then(
@@ -90,7 +90,7 @@ describe('npm run contracts', () => {
   it('prints usage for --help', async () => {
     const result = await contracts(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: CONTRACT_TOKEN=… npm run contracts -- --base-url URL');
+    expect(result.stdout).toContain('Usage: CONTRACT_TOKEN=… flashback-contract check --base-url URL');
   });
 });
 
@@ -139,12 +139,37 @@ describe('report directories', () => {
         await expect(
           runContracts(command(server.url, dir), () => undefined),
           dir,
-        ).rejects.toThrow(ReportDirError);
+        ).rejects.toThrow(UnwritableOutput);
       }
       expect(server.received).toEqual([]);
       const written = mkdtempSync(join(tmpdir(), 'contracts-report-'));
       expect((await runContracts(command(server.url, written), () => undefined)).exitCode).toBe(1);
     });
+  });
+});
+
+describe('the CI summary (GITHUB_STEP_SUMMARY)', () => {
+  it('appends counts per check and each failure with its code, sentence and curl command, and no secret', async () => {
+    const summary = join(mkdtempSync(join(tmpdir(), 'step-summary-')), 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    await withFixture(startBrokenServer('echoes-long'), async (server) => {
+      const command = readContractCommand(['--base-url', server.url], { CONTRACT_TOKEN: TOKEN, GITHUB_STEP_SUMMARY: summary });
+      if (command.help) throw new Error('unexpected --help');
+      expect((await runContracts(command, () => undefined)).exitCode).toBe(0);
+    });
+    await withFixture(startBrokenServer('success-wrong-type'), async (server) => {
+      const command = readContractCommand(['--base-url', server.url], { CONTRACT_TOKEN: TOKEN, GITHUB_STEP_SUMMARY: summary });
+      if (command.help) throw new Error('unexpected --help');
+      expect((await runContracts(command, () => undefined)).exitCode).toBe(1);
+    });
+    const text = readFileSync(summary, 'utf8');
+    expect(text.startsWith('# earlier step\n## Contract check against `http://127.0.0.1:')).toBe(true);
+    expect(text).toMatch(/^\| `body_schema` \| \d+ \| [1-9]\d* \| 0 \| 0 \|$/m);
+    expect(text).toMatch(
+      /^- \*\*BODY_SCHEMA_MISMATCH\*\* on POST \/mfa\/enable › positive › .*: The 200 body at \/success must be boolean; got "yes"\.$/m,
+    );
+    expect(text).toMatch(/^ {2}curl -sS -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/mfa\/enable' .*\$CONTRACT_TOKEN/m);
+    for (let i = 0; i + 8 <= TOKEN.length; i += 1) expect(text).not.toContain(TOKEN.slice(i, i + 8));
   });
 });
 

@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
-import { type CliOutcome, EXIT_NOT_JUDGED, runCli } from '../runtime/run-cli.ts';
+import { type CliOutcome, EXIT_NOT_JUDGED } from '../runtime/run-cli.ts';
 import { checkImplementation, exitCodeFor } from './check-implementation.ts';
 import { type ContractSettings, settingsProblem } from './contract-settings.ts';
+import { formatStepSummary } from './format-step-summary.ts';
 import { formatSummary } from './format-summary.ts';
 import { describeLoadReport, loadExitCode, runLoad } from './run-load.ts';
-import { prepareReportDir, ReportDirError, writeReports } from './write-reports.ts';
+import { appendStepSummary, prepareReportDir, prepareStepSummary, UnwritableOutput, writeReports } from './write-reports.ts';
 
-export const USAGE = `Usage: CONTRACT_TOKEN=… npm run contracts -- --base-url URL [--timeout MS] [--strict] [--report-dir DIR] [--allow-mutations]
+export const CHECK_USAGE = `Usage: CONTRACT_TOKEN=… flashback-contract check --base-url URL [--timeout MS] [--strict] [--report-dir DIR] [--allow-mutations]
 
-Checks an implementation of openapi/flashback.yaml against the contract and the gap policy.
+Checks an implementation of openapi/flashback.yaml against the contract and the gap policy (in this
+repository: npm run contracts -- …).
   --base-url URL      the implementation's base URL (or CONTRACT_BASE_URL)
   --token TOKEN       a bearer token it accepts; prefer CONTRACT_TOKEN, since a command line is printed and shown
   --timeout MS        per-request timeout in milliseconds (default 10000)
@@ -46,6 +48,8 @@ export interface ContractCommand {
   readonly load?: { readonly total: number; readonly concurrency: number };
   /** Lines to print before the run: notes on how the command was given. */
   readonly notes: readonly string[];
+  /** A file to append a Markdown summary to: GITHUB_STEP_SUMMARY, when a CI job sets it. */
+  readonly stepSummary?: string;
 }
 
 /** Reads flags and environment into a command; throws UsageError with a sentence for anything wrong. */
@@ -90,6 +94,7 @@ export function readContractCommand(
           ],
     ...(values['report-dir'] ? { reportDir: resolve(values['report-dir']) } : {}),
     ...(load ? { load } : {}),
+    ...(env.GITHUB_STEP_SUMMARY ? { stepSummary: env.GITHUB_STEP_SUMMARY } : {}),
   };
 }
 
@@ -102,6 +107,7 @@ function wholeNumber(raw: string, flag: string): number {
 export async function runContracts(command: ContractCommand, print: (line: string) => void): Promise<CliOutcome> {
   for (const note of command.notes) print(note);
   if (command.reportDir) prepareReportDir(command.reportDir);
+  if (command.stepSummary) prepareStepSummary(command.stepSummary);
   if (command.load) {
     const report = await runLoad(command.settings, command.load.total, command.load.concurrency);
     if (report.notJudged !== undefined) return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${report.notJudged}`] };
@@ -109,25 +115,30 @@ export async function runContracts(command: ContractCommand, print: (line: strin
     return { exitCode: loadExitCode(report), lines: [] };
   }
   const report = await checkImplementation(command.settings);
-  if (report.notJudged !== undefined) return { exitCode: EXIT_NOT_JUDGED, lines: formatSummary(report) };
+  if (report.notJudged !== undefined) {
+    if (command.stepSummary) appendStepSummary(command.stepSummary, formatStepSummary(report));
+    return { exitCode: EXIT_NOT_JUDGED, lines: formatSummary(report) };
+  }
   for (const line of formatSummary(report)) print(line);
   if (command.reportDir) {
     writeReports(report, command.reportDir);
     print(`[contracts] wrote ${command.reportDir}/junit.xml and report.json`);
   }
+  if (command.stepSummary) appendStepSummary(command.stepSummary, formatStepSummary(report));
   return { exitCode: exitCodeFor(report), lines: [] };
 }
 
-runCli(import.meta.url, async (): Promise<CliOutcome> => {
+/** `flashback-contract check` (and `npm run contracts`): judges an implementation and returns the exit code. */
+export async function checkCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliOutcome> {
   try {
-    const command = readContractCommand(process.argv.slice(2), process.env);
-    if (command.help) return { exitCode: 0, lines: [USAGE] };
+    const command = readContractCommand(args, env);
+    if (command.help) return { exitCode: 0, lines: [CHECK_USAGE] };
     return await runContracts(command, (line) => process.stdout.write(`${line}\n`));
   } catch (error) {
     if (error instanceof UsageError) {
       return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${error.message}`, 'Run with --help for usage.'] };
     }
-    if (error instanceof ReportDirError) return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${error.message}`] };
+    if (error instanceof UnwritableOutput) return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${error.message}`] };
     throw error;
   }
-});
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
 import type { ContractReport } from './check-implementation.ts';
@@ -11,9 +11,9 @@ const junit = junitModule as unknown as Builder;
 /** Report files a run writes into --report-dir. */
 export const REPORT_FILES = ['junit.xml', 'report.json'] as const;
 
-/** A report directory that cannot be written: said before any request is sent, and the run exits 2. */
-export class ReportDirError extends Error {
-  override readonly name = 'ReportDirError';
+/** An output (report directory, CI summary) that cannot be written: said before any request is sent; exit 2. */
+export class UnwritableOutput extends Error {
+  override readonly name = 'UnwritableOutput';
 }
 
 /**
@@ -26,7 +26,7 @@ export function prepareReportDir(dir: string): void {
     for (const name of REPORT_FILES) writeFileSync(join(dir, name), '');
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    throw new ReportDirError(
+    throw new UnwritableOutput(
       `Cannot write reports to ${dir}: ${code ? (REASONS[code] ?? message) : message}. Pass --report-dir a directory you can write.`,
     );
   }
@@ -63,7 +63,7 @@ export function writeReports(report: ContractReport, dir: string): void {
   } catch (error) {
     // Do not leave a half-written junit.xml that a CI server would read as a verdict.
     for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
-    throw new ReportDirError(`Cannot write reports to ${dir}: ${(error as Error).message}.`);
+    throw new UnwritableOutput(`Cannot write reports to ${dir}: ${(error as Error).message}.`);
   }
 }
 
@@ -85,4 +85,22 @@ function toJunit(report: ContractReport): string {
     }
   }
   return builder.build();
+}
+
+/** Checks, before any request, that the CI job's summary file can be appended to. */
+export function prepareStepSummary(file: string): void {
+  try {
+    appendFileSync(file, '');
+  } catch (error) {
+    throw new UnwritableOutput(`Cannot append the summary to ${file} (GITHUB_STEP_SUMMARY): ${(error as Error).message}.`);
+  }
+}
+
+/** Appends the Markdown summary to the CI job's summary file. */
+export function appendStepSummary(file: string, markdown: string): void {
+  try {
+    appendFileSync(file, markdown);
+  } catch (error) {
+    throw new UnwritableOutput(`Cannot append the summary to ${file} (GITHUB_STEP_SUMMARY): ${(error as Error).message}.`);
+  }
 }

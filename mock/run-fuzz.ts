@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
-import { buildBundle } from '../scripts/build.ts';
+import { buildBundles } from '../scripts/build.ts';
 import { fuzzMock } from './fuzz-mock.ts';
 import { spawnMock } from './spawn-mock.ts';
 
@@ -14,7 +14,7 @@ runCli(import.meta.url, async () => {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1)
     return { exitCode: 2, lines: [`✘ --runs must be a whole number above 0; got "${values.runs}".`] };
-  await buildBundle('mock');
+  await buildBundles();
   const mock = await spawnMock(['--quiet']);
   const started = performance.now();
   try {

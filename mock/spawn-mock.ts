@@ -1,6 +1,4 @@
-import { bundlePath } from '../scripts/run-bundle.mjs';
-
-const MOCK_BUNDLE = bundlePath('mock');
+import { cliArgs } from '../testing/cli.ts';
 
 import { type StartedProcess, startProcess } from '../testing/start-process.ts';
 
@@ -8,7 +6,7 @@ import { type StartedProcess, startProcess } from '../testing/start-process.ts';
 export function spawnMock(extraArgs: readonly string[] = []): Promise<StartedProcess> {
   return startProcess({
     command: process.execPath,
-    args: [MOCK_BUNDLE, '--port', '0', ...extraArgs],
+    args: cliArgs('mock', '--port', '0', ...extraArgs),
     readyLine: /listening on (http:\/\/\S+)/,
     deadlineMs: 30_000,
   });

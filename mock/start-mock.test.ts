@@ -8,9 +8,7 @@ import {
   loadGapPolicy,
   type OperationContract,
 } from '../openapi/index.ts';
-import { bundlePath } from '../scripts/run-bundle.mjs';
-
-const MOCK_BUNDLE = bundlePath('mock');
+import { cliArgs } from '../testing/cli.ts';
 
 import type { StartedProcess } from '../testing/start-process.ts';
 import { containsSubset } from './contains-subset.ts';
@@ -248,7 +246,7 @@ describe('stopping the mock', () => {
 
   it('refuses a bad port with a sentence and exit code 2', async () => {
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(process.execPath, [MOCK_BUNDLE, '--port', 'eighty'], {
+    const result = spawnSync(process.execPath, cliArgs('mock', '--port', 'eighty'), {
       encoding: 'utf8',
     });
     expect(result.status).toBe(2);

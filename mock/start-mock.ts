@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Contract, loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { createPrismEngine } from '../prism/engine.ts';
-import { type CliOutcome, runCli } from '../runtime/run-cli.ts';
+import type { CliOutcome } from '../runtime/run-cli.ts';
 import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import { createMockServer } from './create-mock-server.ts';
 import { memoizeAnswers } from './memoize-answers.ts';
@@ -31,7 +31,7 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
   return { url, contract, close: () => closeServer(server) };
 }
 
-const USAGE = `Usage: npm run mock -- [--host HOST] [--port PORT] [--quiet]
+export const MOCK_USAGE = `Usage: flashback-contract mock [--host HOST] [--port PORT] [--quiet]   (in this repository: npm run mock -- …)
 
 Serves a mock of openapi/flashback.yaml. HOST and PORT may also come from the environment.
   --host   address to listen on (default 127.0.0.1)
@@ -70,14 +70,15 @@ export function tryCommand(mock: RunningMock): string | undefined {
   return parts.join(' ');
 }
 
-runCli(import.meta.url, async (): Promise<CliOutcome> => {
+/** `flashback-contract mock` (and `npm run mock`): serves the mock until a signal stops it. */
+export async function mockCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliOutcome> {
   let options: ReturnType<typeof readMockOptions>;
   try {
-    options = readMockOptions(process.argv.slice(2), process.env);
+    options = readMockOptions(args, env);
   } catch (error) {
-    return { exitCode: 2, lines: [`✘ ${(error as Error).message}`, '', USAGE] };
+    return { exitCode: 2, lines: [`✘ ${(error as Error).message}`, '', MOCK_USAGE] };
   }
-  if (options.help) return { exitCode: 0, lines: [USAGE] };
+  if (options.help) return { exitCode: 0, lines: [MOCK_USAGE] };
   // A reader that goes away (`npm run mock | head`) must not take the mock down with an EPIPE.
   process.stdout.on('error', () => undefined);
   const print = (line: string): boolean => process.stdout.write(`[mock] ${line}\n`);
@@ -95,4 +96,4 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
   const signal = await stopped;
   await mock.close();
   return { exitCode: 0, lines: [`[mock] stopped on ${signal}`] };
-});
+}

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { ContractLoadError } from './contract-error.ts';
 import { GAP_RULE_IDS, loadGapPolicy } from './load-gap-policy.ts';
-import { GAP_POLICY_PATH } from './locations.ts';
+import { GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
 
 function policyWith(edit: (text: string) => string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'gap-policy-')), 'gap-policy.yaml');
@@ -43,5 +44,12 @@ describe('loadGapPolicy', () => {
   it('refuses a file that is not YAML', () => {
     const path = policyWith(() => 'rules: [unclosed');
     expect(() => loadGapPolicy(path)).toThrow(/Could not read the gap policy/);
+  });
+});
+
+describe('gap-policy.schema.json', () => {
+  it('is a valid JSON Schema 2020-12 document (loading skips that check for speed)', () => {
+    const ajv = new Ajv2020({ strict: true });
+    expect(ajv.validateSchema(JSON.parse(readFileSync(GAP_POLICY_SCHEMA_PATH, 'utf8')))).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { testSettings } from '../contracts/fixtures/test-settings.ts';
 import { type LoadReport, runLoad } from '../contracts/run-load.ts';
 import { loadContract } from '../openapi/index.ts';
 import { closeServer, listenOn } from '../runtime/server-lifecycle.ts';
-import { bundlePath } from '../scripts/run-bundle.mjs';
+import { cliArgs } from '../testing/cli.ts';
 import { rssMb } from '../testing/process-memory.ts';
 import { startProcess } from '../testing/start-process.ts';
 import { describeFinding } from './describe-finding.ts';
@@ -192,7 +192,7 @@ describe('streaming through the proxy', () => {
         // The proxy in a process of its own, as a backend team runs it, so that its memory is its alone.
         const proxy = await startProcess({
           command: process.execPath,
-          args: [bundlePath('proxy'), '--upstream', upstreamUrl, '--port', '0'],
+          args: cliArgs('proxy', '--upstream', upstreamUrl, '--port', '0'),
           readyLine: /listening on (http:\/\/\S+), forwarding to /,
           deadlineMs: 30_000,
         });

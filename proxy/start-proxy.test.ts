@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startReferenceServer, withFixture } from '../contracts/fixtures/reference-server.ts';
 import { closeServer, listenOn } from '../runtime/server-lifecycle.ts';
-import { bundlePath } from '../scripts/run-bundle.mjs';
+import { cliArgs } from '../testing/cli.ts';
 import { startProcess } from '../testing/start-process.ts';
 import { openProxyWarning, readProxyCommand, UsageError } from './start-proxy.ts';
 import { parseUpstream } from './upstream-target.ts';
@@ -53,7 +53,7 @@ describe('npm run proxy', () => {
     await withFixture(startReferenceServer(), async (upstream) => {
       const proxy = await startProcess({
         command: process.execPath,
-        args: [bundlePath('proxy'), '--upstream', upstream.url, '--port', '0', '--report', report],
+        args: cliArgs('proxy', '--upstream', upstream.url, '--port', '0', '--report', report),
         readyLine: /listening on (http:\/\/\S+), forwarding to /,
         deadlineMs: 30_000,
       });
@@ -79,7 +79,7 @@ describe('npm run proxy', () => {
     try {
       const result = await promisify(execFile)(
         process.execPath,
-        [bundlePath('proxy'), '--upstream', 'http://127.0.0.1:9', '--port', new URL(url).port],
+        cliArgs('proxy', '--upstream', 'http://127.0.0.1:9', '--port', new URL(url).port),
         { timeout: 60_000 },
       ).then(
         () => ({ code: 0, stderr: '' }),

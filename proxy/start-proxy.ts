@@ -5,16 +5,16 @@ import { CannotJudge, loadChecks } from '../contracts/check-implementation.ts';
 import { isLoopbackUrl, MAX_TIMEOUT_MS } from '../contracts/contract-settings.ts';
 import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
 import { createRedactor } from '../runtime/redact.ts';
-import { type CliOutcome, EXIT_NOT_JUDGED, runCli } from '../runtime/run-cli.ts';
+import { type CliOutcome, EXIT_NOT_JUDGED } from '../runtime/run-cli.ts';
 import { ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import { createValidationProxy, type ValidationProxy } from './create-validation-proxy.ts';
 import { describeFinding, findingRecord } from './describe-finding.ts';
 import type { ProxyFinding } from './judge-observed.ts';
 import { parseUpstream, type Upstream } from './upstream-target.ts';
 
-const USAGE = `Usage: npm run proxy -- --upstream URL [--port N] [--host HOST] [--timeout MS] [--report FILE] [--strict]
+export const PROXY_USAGE = `Usage: flashback-contract proxy --upstream URL [--port N] [--host HOST] [--timeout MS] [--report FILE] [--strict]
 
-Sits in front of a running backend: traffic passes through unchanged, and every exchange is judged with the
+(in this repository: npm run proxy -- …) Sits in front of a running backend: traffic passes through unchanged, and every exchange is judged with the
 contract suite's checks. Each finding is one line: the backend's bugs by violation code, the client's mistakes
 apart. Tokens are never printed. Ctrl-C prints a summary.
   --upstream URL  the backend: http(s)://host[:port] and an optional base path (required)
@@ -110,16 +110,17 @@ export async function startProxy(
   }
 }
 
-runCli(import.meta.url, async (): Promise<CliOutcome> => {
+/** `flashback-contract proxy` (and `npm run proxy`): judges traffic until a signal stops it. */
+export async function proxyCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliOutcome> {
   let command: ReturnType<typeof readProxyCommand>;
   try {
-    command = readProxyCommand(process.argv.slice(2), process.env);
+    command = readProxyCommand(args, env);
   } catch (error) {
     if (error instanceof UsageError)
       return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${error.message}`, 'Run with --help for usage.'] };
     throw error;
   }
-  if (command.help) return { exitCode: 0, lines: [USAGE] };
+  if (command.help) return { exitCode: 0, lines: [PROXY_USAGE] };
   const print = (line: string): void => {
     process.stdout.write(`[proxy] ${line}\n`);
   };
@@ -166,4 +167,4 @@ runCli(import.meta.url, async (): Promise<CliOutcome> => {
     exitCode: 0,
     lines: [`[proxy] stopped on ${signal}: ${started.proxy.exchanges()} exchanges, ${findings || 'no findings'}.`],
   };
-});
+}

@@ -1,13 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { runCli } from '../runtime/run-cli.ts';
-import { BUNDLES, bundlePath, metafilePath, staleReason } from './run-bundle.mjs';
+import { ENTRIES, METAFILE, staleReason } from './run-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-type BundleName = keyof typeof BUNDLES;
 
 /**
  * Modules Prism imports that the mock never runs: faker only serves dynamic examples (the mock serves the
@@ -16,18 +15,31 @@ type BundleName = keyof typeof BUNDLES;
  */
 const LEFT_OUT = ['@faker-js/faker', 'postman-collection'];
 
-/** Bundles one entry point and everything it imports into dist/NAME.mjs, unless it is already fresh. */
-export async function buildBundle(name: BundleName, force = false): Promise<'built' | 'fresh'> {
-  if (!force && staleReason(name) === undefined) return 'fresh';
+/**
+ * Bundles the CLI and the package's imports into dist/ (one file each, plus chunks they share: `check` loads
+ * no Prism), unless they are already fresh. Everything is bundled but vitest, which the adapter's user has.
+ */
+export async function buildBundles(force = false): Promise<'built' | 'fresh'> {
+  if (!force && staleReason() === undefined) return 'fresh';
+  mkdirSync(`${ROOT}dist`, { recursive: true });
+  for (const name of readdirSync(`${ROOT}dist`, { withFileTypes: true })) {
+    if (name.isFile() && name.name.endsWith('.mjs')) rmSync(`${ROOT}dist/${name.name}`);
+  }
   const leftOut = fileURLToPath(new URL('./left-out-module.ts', import.meta.url));
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: [BUNDLES[name]],
-    outfile: bundlePath(name),
+    entryPoints: ENTRIES,
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    // Chunks sit beside the entries: openapi/locations.ts finds the document one level up from whichever
+    // file it lands in.
+    chunkNames: '[name]-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    external: ['vitest'],
     // jsonc-parser's "main" is a UMD build whose inner require()s a bundler cannot follow.
     mainFields: ['module', 'main'],
     minifyWhitespace: true,
@@ -41,34 +53,24 @@ export async function buildBundle(name: BundleName, force = false): Promise<'bui
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
-  writeFileSync(metafilePath(name), JSON.stringify(result.metafile));
+  writeFileSync(METAFILE, JSON.stringify(result.metafile));
   return 'built';
 }
 
-/** Builds every bundle that is stale (all of them with `force`). */
-export async function buildAll(force = false): Promise<BundleName[]> {
-  const names = Object.keys(BUNDLES) as BundleName[];
-  const outcomes = await Promise.all(names.map((name) => buildBundle(name, force)));
-  return names.filter((_, index) => outcomes[index] === 'built');
+/** Emits the .d.ts files of the package's imports into dist/types (tsconfig.build.json). */
+export function buildDeclarations(): void {
+  const tsc = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}tsconfig.build.json`], {
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) throw new Error('tsc could not emit the declarations (see above).');
 }
 
 runCli(import.meta.url, async () => {
-  const { values, positionals } = parseArgs({
-    options: { force: { type: 'boolean', default: false } },
-    allowPositionals: true,
+  const { values } = parseArgs({
+    options: { force: { type: 'boolean', default: false }, 'bundles-only': { type: 'boolean', default: false } },
     strict: true,
   });
-  const unknown = positionals.find((name) => !Object.hasOwn(BUNDLES, name));
-  if (unknown) return { exitCode: 2, lines: [`✘ No bundle "${unknown}"; expected one of ${Object.keys(BUNDLES).join(', ')}.`] };
-  const built =
-    positionals.length === 0
-      ? await buildAll(values.force)
-      : (
-          await Promise.all(
-            (positionals as BundleName[]).map(async (name) =>
-              (await buildBundle(name, values.force)) === 'built' ? [name] : [],
-            ),
-          )
-        ).flat();
-  return { exitCode: 0, lines: built.map((name) => `[build] wrote dist/${name}.mjs`) };
+  const outcome = await buildBundles(values.force);
+  if (!values['bundles-only']) buildDeclarations();
+  return { exitCode: 0, lines: outcome === 'built' ? ['[build] wrote dist/'] : [] };
 });

@@ -34,9 +34,10 @@ describe('README', () => {
     expect(tableAfter('violation-table')).toEqual(expected);
   });
 
-  it('gives npm test as the test command, which is what .ci/run calls', () => {
+  it('gives the test commands .ci/run calls, in the same order', () => {
     const ci = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
-    expect(readme).toContain('npm test ');
-    expect(ci.trim().split('\n').at(-1)).toBe('npm test');
+    const commands = ['npm test', 'npm run test:package'];
+    expect(ci.trim().split('\n').slice(-commands.length)).toEqual(commands);
+    for (const command of commands) expect(readme).toContain(`${command} `);
   });
 });

@@ -1,46 +1,41 @@
 // @ts-check
-// `node scripts/run-bundle.mjs NAME [args…]`: runs dist/NAME.mjs, rebuilding it first when any file it was built
-// from is newer. Plain JavaScript, so that a fresh bundle starts without loading a TypeScript runtime or esbuild
-// (docs/decisions/0007-layout-and-start-up.md); tsc checks it through checkJs.
+// `node scripts/run-bundle.mjs SUBCOMMAND [args…]`: runs `flashback-contract SUBCOMMAND` from dist/cli.mjs,
+// rebuilding the bundles first when any file they were built from is newer. Plain JavaScript, so that fresh
+// bundles start without loading a TypeScript runtime or esbuild (docs/decisions/0007-layout.md); tsc checks it
+// through checkJs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** The command-line entry points that run from a bundle, by name. */
-export const BUNDLES = /** @type {const} */ ({
-  mock: 'mock/start-mock.ts',
-  contracts: 'contracts/run-contracts.ts',
-  proxy: 'proxy/start-proxy.ts',
+/** The entry points esbuild bundles, by the name of the file it writes in dist/. */
+export const ENTRIES = /** @type {const} */ ({
+  cli: 'cli/flashback-contract.ts',
+  index: 'contracts/index.ts',
+  vitest: 'contracts/vitest.ts',
+  mock: 'mock/index.ts',
 });
 
-/** Files that change every bundle without being one of its inputs: how it is built, and which versions it bundles. */
+/** The command-line entry point every npm script and the package's bin run. */
+export const CLI_BUNDLE = `${ROOT}dist/cli.mjs`;
+export const METAFILE = `${ROOT}dist/meta.json`;
+
+/** Files that change the bundles without being one of their inputs: how they are built, and which versions. */
 const BUILD_INPUTS = ['scripts/build.ts', 'scripts/run-bundle.mjs', 'package-lock.json'];
 
-/** @param {keyof typeof BUNDLES} name */
-export function bundlePath(name) {
-  return `${ROOT}dist/${name}.mjs`;
-}
-
-/** @param {keyof typeof BUNDLES} name */
-export function metafilePath(name) {
-  return `${ROOT}dist/${name}.meta.json`;
-}
-
 /**
- * Why the bundle must be built again (it is missing, or names the first input newer than it), or undefined.
- * @param {keyof typeof BUNDLES} name
+ * Why the bundles must be built again (missing, or the first input newer than them), or undefined.
  * @returns {string | undefined}
  */
-export function staleReason(name) {
+export function staleReason() {
   let built;
   let inputs;
   try {
-    built = statSync(bundlePath(name)).mtimeMs;
-    inputs = Object.keys(JSON.parse(readFileSync(metafilePath(name), 'utf8')).inputs);
+    built = statSync(CLI_BUNDLE).mtimeMs;
+    inputs = Object.keys(JSON.parse(readFileSync(METAFILE, 'utf8')).inputs);
   } catch {
-    return `dist/${name}.mjs has not been built`;
+    return 'dist/cli.mjs has not been built';
   }
   for (const input of [...inputs, ...BUILD_INPUTS]) {
     try {
@@ -52,22 +47,14 @@ export function staleReason(name) {
   return undefined;
 }
 
-/** @param {string | undefined} name @returns {name is keyof typeof BUNDLES} */
-function isBundleName(name) {
-  return name !== undefined && Object.hasOwn(BUNDLES, name);
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const name = process.argv[2];
-  if (!isBundleName(name)) {
-    process.stderr.write(`✘ Expected a bundle name, one of ${Object.keys(BUNDLES).join(', ')}; got "${name ?? ''}".\n`);
-    process.exit(2);
-  }
-  if (staleReason(name) !== undefined) {
-    const build = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}scripts/build.ts`, name], { stdio: 'inherit' });
+  if (staleReason() !== undefined) {
+    const build = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}scripts/build.ts`, '--bundles-only'], {
+      stdio: 'inherit',
+    });
     if (build.status !== 0) process.exit(2);
   }
-  // The bundle runs in this process, as if node had been started with it: its CLI reads argv[1] to know it is the entry.
-  process.argv.splice(1, 2, bundlePath(name));
-  await import(pathToFileURL(bundlePath(name)).href);
+  // The CLI runs in this process, as if node had been started with it: it reads argv[1] to know it is the entry.
+  process.argv.splice(1, 1, CLI_BUNDLE);
+  await import(pathToFileURL(CLI_BUNDLE).href);
 }

@@ -1,6 +1,6 @@
-import { buildAll } from '../scripts/build.ts';
+import { buildBundles } from '../scripts/build.ts';
 
-/** Tests start the CLIs as users do, from their bundles in dist/: make sure those are built from the sources under test. */
+/** Tests start the CLI as users do, from its bundle in dist/: make sure it is built from the sources under test. */
 export async function setup(): Promise<void> {
-  await buildAll();
+  await buildBundles();
 }

@@ -1,0 +1,142 @@
+// `npm run test:package`: the package as a project that installs it sees it. Packs the kit, installs the tarball
+// into a fresh temporary project, runs `flashback-contract mock` and `check` from there, compiles a TypeScript
+// file that imports the types, the core, the vitest adapter and the mock, and runs a vitest file that uses the
+// adapter against the in-process mock. Exit 0 when all of that holds, 1 when any of it does not.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { loadContract } from '../openapi/index.ts';
+import { runCli } from '../runtime/run-cli.ts';
+import { startProcess } from '../testing/start-process.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+interface Manifest {
+  name: string;
+  version: string;
+  devDependencies: Record<string, string>;
+}
+
+/** Runs a command to its end; throws with its output when it fails. */
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync(command, [...args], { cwd, env, encoding: 'utf8', timeout: 300_000 });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+runCli(import.meta.url, async () => {
+  const manifest = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as Manifest;
+  const log = (line: string): boolean => process.stdout.write(`[package] ${line}\n`);
+  const work = mkdtempSync(join(tmpdir(), 'flashback-package-'));
+  try {
+    const tarball = join(
+      work,
+      run('npm', ['pack', '--silent', '--pack-destination', work], ROOT).trim().split('\n').at(-1) ?? '',
+    );
+    log(`packed ${tarball}`);
+    const project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    // The same versions this repository pins, from the npm cache the repository's own install filled.
+    const tools = ['typescript', 'vitest', '@types/node'].map((name) => `${name}@${manifest.devDependencies[name]}`);
+    run('npm', ['install', tarball, ...tools, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
+    log(`installed the tarball with ${tools.join(', ')} into ${project}`);
+
+    const bin = join(project, 'node_modules', '.bin', 'flashback-contract');
+    const version = run(bin, ['--version'], project).trim();
+    if (version !== manifest.version) throw new Error(`flashback-contract --version said "${version}", not ${manifest.version}.`);
+    const unknown = spawnSync(bin, ['bogus'], { cwd: project, encoding: 'utf8' });
+    if (unknown.status !== 2) throw new Error(`flashback-contract bogus exited ${unknown.status}, not 2.`);
+
+    const mock = await startProcess({
+      command: bin,
+      args: ['mock', '--port', '0', '--quiet'],
+      cwd: project,
+      readyLine: /listening on (http:\/\/\S+)/,
+      deadlineMs: 30_000,
+    });
+    try {
+      const output = run(bin, ['check', '--base-url', mock.ready[1] ?? ''], project, {
+        ...process.env,
+        CONTRACT_TOKEN: 'package-smoke',
+      });
+      log(`flashback-contract check against flashback-contract mock: ${output.trim().split('\n').at(-1)}`);
+    } finally {
+      await mock.stop();
+    }
+
+    // A consumer's TypeScript, strict and NodeNext, against the package's declarations (skipLibCheck off).
+    const operation = (await loadContract()).operations[0];
+    const example = JSON.stringify(operation?.requestBody?.examples[0]?.value);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2023',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        include: ['*.ts'],
+      }),
+    );
+    writeFileSync(
+      join(project, 'consumer.ts'),
+      `import { checkImplementation, type ContractReport, exitCodeFor } from 'flashback-contract-kit';
+import { type RunningMock, startMock } from 'flashback-contract-kit/mock';
+import type { components, paths } from 'flashback-contract-kit/types';
+import { describeContract } from 'flashback-contract-kit/vitest';
+
+type EnableRequest = components['schemas']['EnableMfaRequest'];
+export const valid: EnableRequest = ${example};
+// @ts-expect-error a value outside the enum
+export const invalid: EnableRequest = { mfaType: 'NOT_A_DOCUMENTED_VALUE' };
+export type Operation = paths['${operation?.path}']['${operation?.method}'];
+export const used = [checkImplementation, exitCodeFor, describeContract, startMock] as const;
+export type Used = ContractReport | RunningMock;
+`,
+    );
+    writeFileSync(
+      join(project, 'contract.test.ts'),
+      `import { afterAll, beforeAll } from 'vitest';
+import { type RunningMock, startMock } from 'flashback-contract-kit/mock';
+import { describeContract } from 'flashback-contract-kit/vitest';
+
+let mock: RunningMock | undefined;
+beforeAll(async () => {
+  mock = await startMock({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await mock?.close();
+});
+
+describeContract({ baseUrl: () => mock?.url ?? '', token: 'package-smoke' });
+`,
+    );
+    run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', project], project);
+    log('tsc compiled a strict NodeNext file importing the types, the core, the vitest adapter and the mock');
+    const vitest = stripVTControlCharacters(run(join(project, 'node_modules', '.bin', 'vitest'), ['run'], project));
+    log(
+      `vitest with describeContract against the in-process mock: ${
+        vitest
+          .trim()
+          .split('\n')
+          .find((line) => /Tests/.test(line))
+          ?.trim() ?? ''
+      }`,
+    );
+    return { exitCode: 0, lines: ['package: 1 passed, 0 failed'] };
+  } catch (error) {
+    return { exitCode: 1, lines: [`✘ ${(error as Error).message}`, 'package: 0 passed, 1 failed'] };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
