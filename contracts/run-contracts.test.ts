@@ -111,6 +111,11 @@ describe('reading the command line', () => {
     ],
     ['--concurrency without --load', ['--base-url', 'http://h', '--concurrency', '3'], /^--concurrency goes with --load N\.$/],
     ['--load 0', ['--base-url', 'http://h', '--load', '0'], /^--load must be a whole number above 0; got "0"\.$/],
+    [
+      '--report-dir with --load',
+      ['--base-url', 'http://h', '--load', '5', '--report-dir', 'r'],
+      /^--report-dir goes with the cases/,
+    ],
   ])('refuses %s with a sentence', (_what, args, sentence) => {
     expect(() => readContractCommand(args, {})).toThrow(UsageError);
     expect(() => readContractCommand(args, {})).toThrow(sentence);
@@ -145,6 +150,15 @@ describe('report directories', () => {
       const written = mkdtempSync(join(tmpdir(), 'contracts-report-'));
       expect((await runContracts(command(server.url, written), () => undefined)).exitCode).toBe(1);
     });
+  });
+
+  it('writes a junit.xml that says why nothing was judged, rather than an empty one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
+    const closed = await withFixture(startReferenceServer(), async (server) => server.url);
+    expect((await runContracts(command(closed, dir), () => undefined)).exitCode).toBe(2);
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites tests="1" failures="0" errors="1" skipped="0">/);
+    expect(junit).toMatch(/<error message="Could not reach http:\/\/127\.0\.0\.1:\d+: [^"]+" type="NOT_JUDGED"\/>/);
   });
 });
 

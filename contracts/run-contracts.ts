@@ -79,6 +79,9 @@ export function readContractCommand(
   const problem = settingsProblem(settings);
   if (problem) throw new UsageError(problem);
   if (values.load === undefined && values.concurrency !== undefined) throw new UsageError('--concurrency goes with --load N.');
+  if (values.load !== undefined && values['report-dir'] !== undefined) {
+    throw new UsageError('--report-dir goes with the cases; --load prints its report instead.');
+  }
   const load =
     values.load === undefined
       ? undefined
@@ -106,25 +109,22 @@ function wholeNumber(raw: string, flag: string): number {
 /** Runs the command: sends the cases (or the load), writes the reports, and returns the exit code and lines. */
 export async function runContracts(command: ContractCommand, print: (line: string) => void): Promise<CliOutcome> {
   for (const note of command.notes) print(note);
-  if (command.reportDir) prepareReportDir(command.reportDir);
-  if (command.stepSummary) prepareStepSummary(command.stepSummary);
   if (command.load) {
     const report = await runLoad(command.settings, command.load.total, command.load.concurrency);
     if (report.notJudged !== undefined) return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${report.notJudged}`] };
     for (const line of describeLoadReport(report)) print(line);
     return { exitCode: loadExitCode(report), lines: [] };
   }
+  if (command.reportDir) prepareReportDir(command.reportDir);
+  if (command.stepSummary) prepareStepSummary(command.stepSummary);
   const report = await checkImplementation(command.settings);
-  if (report.notJudged !== undefined) {
-    if (command.stepSummary) appendStepSummary(command.stepSummary, formatStepSummary(report));
-    return { exitCode: EXIT_NOT_JUDGED, lines: formatSummary(report) };
-  }
-  for (const line of formatSummary(report)) print(line);
-  if (command.reportDir) {
-    writeReports(report, command.reportDir);
-    print(`[contracts] wrote ${command.reportDir}/junit.xml and report.json`);
-  }
+  // A run that judged nothing writes its reports too: junit.xml then holds one error saying why, so that a CI
+  // server shows that sentence rather than an empty file.
+  if (command.reportDir) writeReports(report, command.reportDir);
   if (command.stepSummary) appendStepSummary(command.stepSummary, formatStepSummary(report));
+  if (report.notJudged !== undefined) return { exitCode: EXIT_NOT_JUDGED, lines: formatSummary(report) };
+  for (const line of formatSummary(report)) print(line);
+  if (command.reportDir) print(`[contracts] wrote ${command.reportDir}/junit.xml and report.json`);
   return { exitCode: exitCodeFor(report), lines: [] };
 }
 
