@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { runCli } from '../runtime/run-cli.ts';
-import { ENTRIES, METAFILE, staleReason } from './run-bundle.mjs';
+import { ENTRIES, INPUTS_FILE, staleReason } from './run-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -53,7 +53,8 @@ export async function buildBundles(force = false): Promise<'built' | 'fresh'> {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
-  writeFileSync(METAFILE, JSON.stringify(result.metafile));
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  writeFileSync(INPUTS_FILE, JSON.stringify(inputs));
   return 'built';
 }
 

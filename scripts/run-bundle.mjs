@@ -19,9 +19,14 @@ export const ENTRIES = /** @type {const} */ ({
 
 /** The command-line entry point every npm script and the package's bin run. */
 export const CLI_BUNDLE = `${ROOT}dist/cli.mjs`;
-export const METAFILE = `${ROOT}dist/meta.json`;
+/** The project's own files the bundles were built from (esbuild's metafile, less node_modules). */
+export const INPUTS_FILE = `${ROOT}dist/inputs.json`;
 
-/** Files that change the bundles without being one of their inputs: how they are built, and which versions. */
+/**
+ * Files that change the bundles without being one of the project inputs: how they are built, and which versions
+ * of the packages inside (package-lock.json stands for every file under node_modules, which would be a
+ * thousand stat calls at each start).
+ */
 const BUILD_INPUTS = ['scripts/build.ts', 'scripts/run-bundle.mjs', 'package-lock.json'];
 
 /**
@@ -33,7 +38,7 @@ export function staleReason() {
   let inputs;
   try {
     built = statSync(CLI_BUNDLE).mtimeMs;
-    inputs = Object.keys(JSON.parse(readFileSync(METAFILE, 'utf8')).inputs);
+    inputs = JSON.parse(readFileSync(INPUTS_FILE, 'utf8'));
   } catch {
     return 'dist/cli.mjs has not been built';
   }
