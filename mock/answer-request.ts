@@ -10,7 +10,7 @@ import { type Route, routeOperation } from '../openapi/route-operation.ts';
 import type { EngineResult, PrismEngine } from '../prism/engine.ts';
 import { chooseDelivery, type Delivery, type Fault } from './choose-delivery.ts';
 import { chooseScenario } from './choose-scenario.ts';
-import { readPreferences } from './read-preferences.ts';
+import { PREFERENCE_NAMES, readPreferences } from './read-preferences.ts';
 
 /** The request body as the server read it off the socket. */
 export type BodyReading =
@@ -18,7 +18,8 @@ export type BodyReading =
   | { readonly kind: 'json'; readonly value: unknown }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'malformed-json'; readonly reason: string }
-  | { readonly kind: 'too-large'; readonly limit: number };
+  | { readonly kind: 'too-large'; readonly limit: number }
+  | { readonly kind: 'too-deep'; readonly limit: number };
 
 export interface MockRequest {
   readonly method: string;
@@ -56,7 +57,16 @@ export async function answerRequest(context: MockContext, request: MockRequest):
   if (request.body.kind === 'too-large') {
     return refuse('body-too-large', `The request body is larger than the ${request.body.limit} bytes the mock accepts.`);
   }
+  if (request.body.kind === 'too-deep') {
+    return refuse('invalid-body', `The request body nests deeper than the ${request.body.limit} levels the mock validates.`);
+  }
   const preferences = readPreferences(request.headers.prefer, request.query);
+  if (preferences.unknown) {
+    return refuse(
+      'unknown-scenario',
+      `The mock reads no query parameter ${preferences.unknown.join(', ')}; it reads ${PREFERENCE_NAMES.map((name) => `__${name}`).join(', ')}.`,
+    );
+  }
   const delivery: Delivery = chooseDelivery(preferences);
   if (delivery.kind === 'unknown') return refuse('unknown-scenario', delivery.sentence);
   const route = routeOperation(context.contract.operations, request.method, request.path);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import { relative } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { type Contract, errorEnvelopeJson, type GapPolicy } from '../openapi/index.ts';
 import { routeOperation } from '../openapi/route-operation.ts';
 import type { PrismEngine } from '../prism/engine.ts';
@@ -29,7 +30,7 @@ export function createMockServer(options: MockServerOptions): Server {
     documentLabel: relative(process.cwd(), options.contract.documentPath),
     policyLabel: relative(process.cwd(), options.policy.path),
   };
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
     handle(context, request, response).then(
       (summary) =>
@@ -45,23 +46,35 @@ export function createMockServer(options: MockServerOptions): Server {
         }
       },
     );
-  });
+  };
+  const server = createServer(onRequest);
+  // An Expect other than 100-continue: RFC 9110 section 10.1.1 lets a server answer the request as usual rather
+  // than with Node's bare 417, and the mock does, so that the answer is the one the request asked for.
+  server.on('checkExpectation', onRequest);
   // Node's parser refuses what is not HTTP it knows (an unknown method, a broken header) before any handler
   // runs, with a bare 400 and no body. Answer in the policy's shape instead, then close.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return socket.destroy();
-    const rule = context.policy.rules['malformed-request'];
-    const body = errorEnvelopeJson(
-      context.policy,
-      `The request is not HTTP the mock can parse (${error.code ?? error.message}).`,
-    );
-    socket.end(
-      `HTTP/1.1 ${rule.mock.status} ${STATUS_CODES[rule.mock.status] ?? ''}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\n${SOURCE_HEADER}: ${context.policyLabel}#${rule.pointer}\r\n` +
-        `access-control-allow-origin: *\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.end(rawRefusal(context, `The request is not HTTP the mock can parse (${error.code ?? error.message}).`));
+  });
+  // CONNECT asks for a tunnel (RFC 9110 section 9.3.6), which the mock does not open: Node would close the
+  // connection without a word.
+  server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+    options.log?.(`CONNECT ${request.url} → refused: the mock opens no tunnels`);
+    socket.end(rawRefusal(context, 'The mock opens no tunnels; CONNECT is not a method it answers.'));
   });
   return server;
+}
+
+/** A whole HTTP answer, written straight to a socket that no ServerResponse owns: the malformed-request rule. */
+function rawRefusal(context: MockContext, sentence: string): string {
+  const rule = context.policy.rules['malformed-request'];
+  const body = errorEnvelopeJson(context.policy, sentence);
+  return (
+    `HTTP/1.1 ${rule.mock.status} ${STATUS_CODES[rule.mock.status] ?? ''}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\n${SOURCE_HEADER}: ${context.policyLabel}#${rule.pointer}\r\n` +
+    `access-control-allow-origin: *\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 async function handle(context: MockContext, request: IncomingMessage, response: ServerResponse): Promise<string> {
@@ -75,6 +88,8 @@ async function handle(context: MockContext, request: IncomingMessage, response: 
     );
     const methods =
       route.kind === 'no-method' ? route.allowed : route.kind === 'operation' ? [route.operation.method.toUpperCase()] : [];
+    // Every answer says where it came from, preflights included (the README promises it of all of them).
+    response.setHeader(SOURCE_HEADER, 'CORS preflight');
     answerPreflight(request, response, methods);
     return '204 preflight';
   }

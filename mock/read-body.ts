@@ -19,9 +19,31 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   if (body.size === 0) return { kind: 'none' };
   const text = body.bytes.toString('utf8');
   if (!isJsonMediaType(request.headers['content-type'])) return { kind: 'text', text };
+  let value: unknown;
   try {
-    return { kind: 'json', value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
     return { kind: 'malformed-json', reason: (error as Error).message };
   }
+  return depthOf(value) > MAX_JSON_DEPTH ? { kind: 'too-deep', limit: MAX_JSON_DEPTH } : { kind: 'json', value };
+}
+
+/**
+ * How deep a JSON body may nest. Prism's validation recurses through the body, and a few thousand levels (a
+ * 20 KB body) overflow the stack; no document the kit serves nests a tenth as deep.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** The nesting depth of a parsed JSON value, counted without recursion so that no body can overflow the stack. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -20,4 +20,18 @@ describe('readPreferences', () => {
   it('returns nothing when nothing is asked', () => {
     expect(readPreferences(undefined, new URLSearchParams('mfaType=x'))).toEqual({});
   });
+
+  it('keeps commas, semicolons and escaped quotes inside a quoted value', () => {
+    expect(readPreferences('example="a, b; c \\"d\\"", delay=5', new URLSearchParams())).toEqual({
+      example: 'a, b; c "d"',
+      delay: '5',
+    });
+  });
+
+  it('names every __ query parameter it does not read, and ignores other parameters', () => {
+    expect(readPreferences(undefined, new URLSearchParams('__exmaple=x&mfaType=y&__code=500&__exmaple=z'))).toEqual({
+      code: '500',
+      unknown: ['__exmaple'],
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -123,6 +124,41 @@ describe('npm run mock', () => {
     expectPolicyError(answer, 'unknown-scenario', ['noSuchScenario', ...names]);
   });
 
+  it('refuses a misspelt __ query parameter rather than ignore it, naming the ones it reads', async () => {
+    const answer = await call({ body: JSON.stringify(validBody()), query: '?__exmaple=internalError' });
+    expectPolicyError(answer, 'unknown-scenario', ['__exmaple', '__example', '__code', '__delay', '__fault']);
+  });
+
+  it('refuses JSON nested thousands of levels deep in the error envelope, rather than fail with a 500', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const answer = await call({ body: `{"mfaType":${JSON.stringify(Object.values(validBody())[0])},"x":${deep}}` });
+    expectPolicyError(answer, 'invalid-body', ['256 levels']);
+  });
+
+  it('answers CONNECT and an unknown Expect in the error envelope, not with a closed connection or a bare 417', async () => {
+    const { port, hostname } = new URL(baseUrl);
+    const raw = (text: string): Promise<string> =>
+      new Promise((resolve) => {
+        const socket = createConnection(Number(port), hostname, () => socket.write(text));
+        let received = '';
+        socket.on('data', (data) => {
+          received += data.toString();
+        });
+        socket.on('close', () => resolve(received));
+      });
+    const connect = await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(connect).toMatch(new RegExp(`^HTTP/1\\.1 ${policy.rules['malformed-request'].mock.status} `));
+    expect(connect).toMatch(
+      /\r\n\r\n\{"success":false,"error":"The mock opens no tunnels; CONNECT is not a method it answers\."\}$/,
+    );
+    const body = JSON.stringify(validBody());
+    const expectFoo = await raw(
+      `${operation.method.toUpperCase()} ${operation.path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-token\r\n` +
+        `Content-Type: application/json\r\nExpect: foo\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(expectFoo).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
   it('refuses a request without credentials with 401 and a Bearer challenge', async () => {
     const answer = await call({ body: JSON.stringify(validBody()), headers: { 'content-type': 'application/json' } });
     expectPolicyError(answer, 'missing-credentials', ['Authorization']);
@@ -188,6 +224,7 @@ describe('npm run mock', () => {
     });
     await response.body.dump();
     expect(response.statusCode).toBe(204);
+    expect(response.headers['x-mock-source']).toBe('CORS preflight');
     expect(response.headers['access-control-allow-origin']).toBe('http://127.0.0.1:9');
     expect(response.headers['access-control-allow-methods']).toContain(operation.method.toUpperCase());
     expect(
