@@ -77,6 +77,26 @@ function callFromPage(query: string, body: unknown): Promise<BrowserAnswer> {
 
 const validBody = (): Record<string, unknown> => operation.requestBody?.examples[0]?.value as Record<string, unknown>;
 
+describe('the index page', () => {
+  it('fits a 1280 px window with no horizontal scroll, snippets included', async () => {
+    const index = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await index.goto(`${mockUrl}/`);
+      const widths = await index.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+        snippets: Array.from(document.querySelectorAll('pre'), (pre) => pre.scrollWidth - pre.clientWidth),
+      }));
+      expect(widths.window).toBe(1280);
+      expect(widths.page).toBeLessThanOrEqual(1280);
+      expect(widths.snippets.length).toBeGreaterThan(0);
+      expect(widths.snippets.every((overflow) => overflow <= 0)).toBe(true);
+    } finally {
+      await index.close();
+    }
+  });
+});
+
 describe('the mock from a browser on another origin', () => {
   it("answers each mfaType with that type's own 200 example", async () => {
     const properties = (operation.requestBody?.schema.properties ?? {}) as Record<string, { enum?: unknown[] }>;

@@ -97,7 +97,7 @@ async function handle(context: MockContext, request: IncomingMessage, response: 
   if ((method === 'GET' || method === 'HEAD') && (url.pathname === '/' || url.pathname === '/index.html')) {
     const origin = `http://${request.headers.host ?? 'localhost'}`;
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', [SOURCE_HEADER]: 'index page' });
-    response.end(method === 'HEAD' ? undefined : renderIndexPage(context.contract, origin));
+    response.end(method === 'HEAD' ? undefined : renderIndexPage(context.contract, context.policy, origin));
     return '200 index page';
   }
   const body = await readBody(request, context.policy.maxRequestBodyBytes);

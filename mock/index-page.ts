@@ -1,10 +1,18 @@
-import type { Contract, OperationContract, ResponseExample } from '../openapi/index.ts';
+import { buildCases, type ContractCase } from '../contracts/build-cases.ts';
+import type { Contract, GapPolicy, GapRuleId, OperationContract, ResponseExample } from '../openapi/index.ts';
 import { FAULTS, MAX_DELAY_MS } from './choose-delivery.ts';
 import { containsSubset } from './contains-subset.ts';
 
-/** Renders the page served at GET /: each operation, its scenarios, and a fetch snippet to copy for each. */
-export function renderIndexPage(contract: Contract, origin: string): string {
-  const sections = contract.operations.map((operation) => renderOperation(operation, origin)).join('\n');
+/**
+ * Renders the page served at GET /: each operation, its scenarios (by query and by header) and the refusals a
+ * frontend must handle, with a fetch snippet to copy for each. The refusals come from the contract suite's own
+ * negative and auth cases, one per gap-policy rule, so the page shows requests the suite also sends.
+ */
+export function renderIndexPage(contract: Contract, policy: GapPolicy, origin: string): string {
+  const cases = buildCases(contract);
+  const sections = contract.operations
+    .map((operation) => renderOperation(operation, origin) + renderRefusals(operation, cases, policy, origin))
+    .join('\n');
   const faults = Object.entries(FAULTS)
     .map(([name, what]) => `<li><code>?__fault=${escapeHtml(name)}</code>: ${escapeHtml(what)}</li>`)
     .join('');
@@ -14,11 +22,13 @@ export function renderIndexPage(contract: Contract, origin: string): string {
 <meta charset="utf-8">
 <title>${escapeHtml(contract.title)} mock</title>
 <style>
-body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }
 code, pre { font: 13px ui-monospace, monospace; }
-pre { background: #f5f5f5; padding: .75rem; overflow-x: auto; margin: .25rem 0; }
-table { border-collapse: collapse; width: 100%; }
-td, th { border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; vertical-align: top; }
+/* Snippets wrap instead of widening the table: the page fits the window, however long a URL is. */
+pre { background: #f5f5f5; padding: .75rem; margin: .25rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+td, th { border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th:nth-child(1) { width: 22%; } th:nth-child(2) { width: 6%; } th:nth-child(3) { width: 22%; }
 button { font: inherit; cursor: pointer; }
 </style>
 </head>
@@ -47,13 +57,44 @@ function renderOperation(operation: OperationContract, origin: string): string {
     .flatMap((response) => response.examples)
     .map((example, index) => {
       const id = `${operation.operationId}-${index}`;
-      return `<tr><td><code>${escapeHtml(example.name)}</code></td><td>${example.status}</td><td>${escapeHtml(example.summary ?? '')}</td>
+      const forms = `<code>?__example=${escapeHtml(example.name)}</code><br><code>Prefer: example=${escapeHtml(example.name)}</code>`;
+      return `<tr><td><code>${escapeHtml(example.name)}</code><br>${forms}</td><td>${example.status}</td><td>${escapeHtml(example.summary ?? '')}</td>
 <td><pre id="${escapeHtml(id)}">${escapeHtml(fetchSnippet(operation, example, origin))}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
     })
     .join('\n');
   return `<h2><code>${escapeHtml(operation.method.toUpperCase())} ${escapeHtml(operation.path)}</code>: ${escapeHtml(operation.summary)}</h2>
 <p>${escapeHtml(operation.description)}</p>
 <table><thead><tr><th>Scenario</th><th>Status</th><th>What it shows</th><th>Try it</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+/** The refusals a frontend must handle: one request per gap-policy rule, as the contract suite sends it. */
+function renderRefusals(operation: OperationContract, cases: readonly ContractCase[], policy: GapPolicy, origin: string): string {
+  const firstPerRule = new Map<string, ContractCase & { rule: GapRuleId }>();
+  for (const c of cases) {
+    if (c.operation === operation && c.rule !== undefined && !firstPerRule.has(c.rule))
+      firstPerRule.set(c.rule, { ...c, rule: c.rule });
+  }
+  const rows = [...firstPerRule.values()]
+    .map((c, index) => {
+      const rule = policy.rules[c.rule];
+      const id = `${operation.operationId}-refusal-${index}`;
+      const headers: Record<string, string> = { ...c.request.headers };
+      if (c.request.sendToken) headers.authorization = 'Bearer any-token';
+      const init = [
+        `method: '${c.request.method}'`,
+        `headers: ${JSON.stringify(headers)}`,
+        ...(c.request.body === undefined ? [] : [`body: ${JSON.stringify(c.request.body)}`]),
+      ];
+      const snippet = `const response = await fetch('${origin}${operation.path}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
+      return `<tr><td><code>${escapeHtml(rule.id)}</code></td><td>${rule.mock.status}</td><td>${escapeHtml(rule.when)}</td>
+<td><pre id="${escapeHtml(id)}">${escapeHtml(snippet)}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
+    })
+    .join('\n');
+  return `<h3>Refusals to handle</h3>
+<p>Each comes in the error envelope; the request below provokes it.</p>
+<table><thead><tr><th>Gap-policy rule</th><th>Status</th><th>When</th><th>Try it</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`;
 }

@@ -269,8 +269,21 @@ describe('npm run mock', () => {
     const page = await call({ method: 'GET', path: '/', headers: {} });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
-    for (const example of operation.responses.flatMap((r) => r.examples))
-      expect(page.text).toContain(`__example=${example.name}`);
+    for (const example of operation.responses.flatMap((r) => r.examples)) {
+      expect(page.text).toContain(`?__example=${example.name}`);
+      expect(page.text).toContain(`Prefer: example=${example.name}`);
+    }
+    // The refusals a frontend must handle, each under its gap-policy rule.
+    for (const rule of [
+      'missing-credentials',
+      'invalid-credentials',
+      'missing-body',
+      'malformed-json',
+      'invalid-body',
+      'unsupported-media-type',
+    ] as const) {
+      expect(page.text).toContain(`<code>${rule}</code></td><td>${policy.rules[rule].mock.status}</td>`);
+    }
   });
 });
 
