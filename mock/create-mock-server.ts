@@ -14,24 +14,28 @@ import { readBody } from './read-body.ts';
 export const SOURCE_HEADER = 'x-mock-source';
 
 export interface MockServerOptions {
-  readonly contract: Contract;
-  readonly policy: GapPolicy;
-  readonly engine: PrismEngine;
+  /** The documents the mock serves now: read at each request, so that a reload takes effect on the next one. */
+  readonly current: () => MockContext;
   /** Called with one line per answered request; omit to log nothing. */
   readonly log?: (line: string) => void;
 }
 
+/** What a request is answered from: the contract, the gap policy, Prism's engine on the document, and labels. */
+export function mockContext(contract: Contract, policy: GapPolicy, engine: PrismEngine): MockContext {
+  return {
+    contract,
+    policy,
+    engine,
+    documentLabel: relative(process.cwd(), contract.documentPath),
+    policyLabel: relative(process.cwd(), policy.path),
+  };
+}
+
 /** Builds the mock's HTTP server (not yet listening): CORS and the index page here, everything else in answerRequest. */
 export function createMockServer(options: MockServerOptions): Server {
-  const context: MockContext = {
-    contract: options.contract,
-    policy: options.policy,
-    engine: options.engine,
-    documentLabel: relative(process.cwd(), options.contract.documentPath),
-    policyLabel: relative(process.cwd(), options.policy.path),
-  };
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
+    const context = options.current();
     handle(context, request, response).then(
       (summary) =>
         options.log?.(`${request.method} ${request.url} → ${summary} (${(performance.now() - started).toFixed(1)} ms)`),
@@ -55,13 +59,13 @@ export function createMockServer(options: MockServerOptions): Server {
   // runs, with a bare 400 and no body. Answer in the policy's shape instead, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return socket.destroy();
-    socket.end(rawRefusal(context, `The request is not HTTP the mock can parse (${error.code ?? error.message}).`));
+    socket.end(rawRefusal(options.current(), `The request is not HTTP the mock can parse (${error.code ?? error.message}).`));
   });
   // CONNECT asks for a tunnel (RFC 9110 section 9.3.6), which the mock does not open: Node would close the
   // connection without a word.
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {
     options.log?.(`CONNECT ${request.url} → refused: the mock opens no tunnels`);
-    socket.end(rawRefusal(context, 'The mock opens no tunnels; CONNECT is not a method it answers.'));
+    socket.end(rawRefusal(options.current(), 'The mock opens no tunnels; CONNECT is not a method it answers.'));
   });
   return server;
 }

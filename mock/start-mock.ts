@@ -1,34 +1,81 @@
 import { parseArgs } from 'node:util';
-import { type Contract, loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { type Contract, DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { createPrismEngine } from '../prism/engine.ts';
 import type { CliOutcome } from '../runtime/run-cli.ts';
 import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
-import { createMockServer } from './create-mock-server.ts';
+import type { MockContext } from './answer-request.ts';
+import { createMockServer, mockContext } from './create-mock-server.ts';
 import { memoizeAnswers } from './memoize-answers.ts';
+import { watchFiles } from './watch-files.ts';
 
 export interface MockOptions {
   readonly host: string;
   readonly port: number;
   readonly log?: (line: string) => void;
+  /** Another version of the document or the policy (default: the kit's own). */
+  readonly documentPath?: string;
+  readonly policyPath?: string;
+  /** Serve each edit of the document or the policy from the next request on (default true). */
+  readonly watch?: boolean;
+  /** Called with one line per reload, or per edit that did not load; printed even when requests are not. */
+  readonly onReload?: (line: string) => void;
 }
 
 export interface RunningMock {
   readonly url: string;
+  /** The contract served now (after the last good reload). */
   readonly contract: Contract;
-  /** Stops listening and ends every open connection, hung ones included. */
+  /** Stops watching, stops listening and ends every open connection, hung ones included. */
   close(): Promise<void>;
+}
+
+/** Reads the document, the policy and Prism's engine on them; throws when either does not load. */
+async function loadDocuments(documentPath: string, policyPath: string, validate: boolean): Promise<MockContext> {
+  // The first start skips validation (lint:contract validates the kit's document; docs/decisions/0004); a reload
+  // validates, so that a broken edit is refused and the last good version keeps serving.
+  const contract = await loadContract(documentPath, { validate });
+  const [policy, engine] = await Promise.all([
+    loadGapPolicy(policyPath),
+    createPrismEngine(contract.documentPath).then((e) => memoizeAnswers(e)),
+  ]);
+  return mockContext(contract, policy, engine);
 }
 
 /** Loads the contract and the gap policy, and serves the mock on host:port (port 0 picks a free one). */
 export async function startMock(options: MockOptions): Promise<RunningMock> {
-  const contract = await loadContract(undefined, { validate: false });
-  const [policy, engine] = await Promise.all([
-    loadGapPolicy(),
-    createPrismEngine(contract.documentPath).then((e) => memoizeAnswers(e)),
-  ]);
-  const server = createMockServer({ contract, policy, engine, ...(options.log ? { log: options.log } : {}) });
-  const url = await listenOn(server, options.host, options.port);
-  return { url, contract, close: () => closeServer(server) };
+  const documentPath = options.documentPath ?? DOCUMENT_PATH;
+  const policyPath = options.policyPath ?? GAP_POLICY_PATH;
+  let current = await loadDocuments(documentPath, policyPath, false);
+  const server = createMockServer({ current: () => current, ...(options.log ? { log: options.log } : {}) });
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watchFiles([documentPath, policyPath], async () => {
+          try {
+            current = await loadDocuments(documentPath, policyPath, true);
+            const examples = current.contract.operations.flatMap((o) => o.responses.flatMap((r) => r.examples)).length;
+            options.onReload?.(`reloaded ${current.documentLabel} and ${current.policyLabel}: ${examples} examples`);
+          } catch (error) {
+            options.onReload?.(`kept the last good version, since the edit does not load: ${(error as Error).message}`);
+          }
+        });
+  let url: string;
+  try {
+    url = await listenOn(server, options.host, options.port);
+  } catch (error) {
+    watcher?.close();
+    throw error;
+  }
+  return {
+    url,
+    get contract() {
+      return current.contract;
+    },
+    close: async () => {
+      watcher?.close();
+      await closeServer(server);
+    },
+  };
 }
 
 export const MOCK_USAGE = `Usage: flashback-contract mock [--host HOST] [--port PORT] [--quiet]   (in this repository: npm run mock -- …)
@@ -85,7 +132,7 @@ export async function mockCommand(args: readonly string[], env: NodeJS.ProcessEn
   const stopped = stopSignal();
   let mock: RunningMock;
   try {
-    mock = await startMock({ host: options.host, port: options.port, ...(options.quiet ? {} : { log: print }) });
+    mock = await startMock({ host: options.host, port: options.port, onReload: print, ...(options.quiet ? {} : { log: print }) });
   } catch (error) {
     if (error instanceof ListenError) return { exitCode: 1, lines: [`✘ ${error.message}`] };
     throw error;
