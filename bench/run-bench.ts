@@ -41,7 +41,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Spawn to first 200 on a valid request, polled every 5 ms; the process is stopped by its PID afterwards. */
+/** Spawn to first 200 on a valid request, polled every 5 ms; the process group is stopped afterwards. */
 async function coldStart(target: Target, path: string, request: Request): Promise<number> {
   const port = await freePort();
   const { command, args, env } = target.command(port);
@@ -51,21 +51,8 @@ async function coldStart(target: Target, path: string, request: Request): Promis
   child.stdout.resume();
   child.stderr.resume();
   try {
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-          method: 'POST',
-          headers: request.headers,
-          body: request.body,
-        });
-        await response.arrayBuffer();
-        if (response.status === 200) return performance.now() - started;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`${target.name} gave no 200 within 30 s`);
+    await untilAnswered(port, path, request, (status) => status === 200, 5);
+    return performance.now() - started;
   } finally {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -149,7 +136,7 @@ async function proxyOverhead(
           })
         : undefined;
       try {
-        if (front.name === 'prism proxy') await waitForAnswer(front.port, path, request);
+        if (front.name === 'prism proxy') await untilAnswered(front.port, path, request, () => true, 20);
         const figures = await load(`http://127.0.0.1:${front.port}${path}`, request, 50, { duration });
         rps.push(figures.rps);
         log(
@@ -165,8 +152,18 @@ async function proxyOverhead(
   return { bare: rps[0] ?? Number.NaN, ours: rps[1] ?? Number.NaN, prism: rps[2] ?? Number.NaN };
 }
 
-/** Polls until a server answers a valid request: prism prints nothing on a line of its own when it is ready. */
-async function waitForAnswer(port: number, path: string, request: Request): Promise<void> {
+/**
+ * Polls, every `everyMs`, until the server on `port` answers a valid request with a status `accept` takes;
+ * throws after 30 s. Cold starts are timed by it, and `prism proxy`, which prints no line when it is ready,
+ * is waited for by it.
+ */
+async function untilAnswered(
+  port: number,
+  path: string,
+  request: Request,
+  accept: (status: number) => boolean,
+  everyMs: number,
+): Promise<void> {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     try {
       const response = await fetch(`http://127.0.0.1:${port}${path}`, {
@@ -175,12 +172,13 @@ async function waitForAnswer(port: number, path: string, request: Request): Prom
         body: request.body,
       });
       await response.arrayBuffer();
-      return;
+      if (accept(response.status)) return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // not listening yet
     }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-  throw new Error(`nothing answered on port ${port} within 30 s`);
+  throw new Error(`nothing on port ${port} gave an accepted answer within 30 s`);
 }
 
 /**
