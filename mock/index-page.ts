@@ -37,9 +37,10 @@ button { font: inherit; cursor: pointer; }
 <p>Every answer is a named example of <code>${escapeHtml(contract.documentPath.split('/').slice(-2).join('/'))}</code> or a rule of the gap policy;
 the <code>X-Mock-Source</code> header says which. Any non-empty bearer token is accepted.</p>
 ${sections}
-<h2>Delays and faults</h2>
+<h2>Delays, faults and generated bodies</h2>
 <ul>
 <li><code>?__delay=MS</code> or <code>Prefer: delay=MS</code>: hold the answer (0 to ${MAX_DELAY_MS} ms)</li>
+<li><code>?__dynamic=true&amp;__seed=N</code> or <code>Prefer: dynamic=true, seed=N</code>: a body generated from the status's schema instead of an example, the same for the same seed</li>
 ${faults}
 </ul>
 <script>

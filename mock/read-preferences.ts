@@ -4,12 +4,16 @@ export interface Preferences {
   readonly code?: string;
   readonly delay?: string;
   readonly fault?: string;
+  /** `true` asks for a body generated from the status's schema instead of a document example. */
+  readonly dynamic?: string;
+  /** The seed of a generated body, so that the same body comes again. */
+  readonly seed?: string;
   /** `__` query parameters the mock does not read, e.g. a misspelt `__exmaple`: refused, never ignored. */
   readonly unknown?: readonly string[];
 }
 
 /** The preferences the mock reads, in the order it lists them. */
-export const PREFERENCE_NAMES = ['example', 'code', 'delay', 'fault'] as const;
+export const PREFERENCE_NAMES = ['example', 'code', 'delay', 'fault', 'dynamic', 'seed'] as const;
 
 /**
  * Reads the mock's preferences. `Prefer: example=NAME, delay=500` and `?__example=NAME&__delay=500` mean the

@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validatorCache } from '../contracts/compile-validators.ts';
 import {
   type Contract,
   type GapPolicy,
@@ -157,6 +158,40 @@ describe('npm run mock', () => {
         `Content-Type: application/json\r\nExpect: foo\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
     expect(expectFoo).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('generates a body from the status schema on dynamic=true, valid against it and the same for the same seed', async () => {
+    const validatorFor = validatorCache();
+    const bodies: string[] = [];
+    for (const seed of [1, 2, 3, 1]) {
+      const answer = await call({ body: JSON.stringify(validBody()), query: `?__dynamic=true&__seed=${seed}` });
+      expect(answer.status).toBe(200);
+      const response = operation.responses.find((r) => r.status === 200);
+      expect(answer.headers['x-mock-source']).toBe(
+        `generated from openapi/flashback.yaml#${response?.schemaPointer} with seed ${seed}`,
+      );
+      expect(validatorFor(response?.schema ?? {})(answer.json())).toEqual([]);
+      bodies.push(answer.text);
+    }
+    expect(bodies[3]).toBe(bodies[0]);
+    expect(new Set(bodies).size).toBeGreaterThan(1);
+    const byHeader = await call({
+      body: JSON.stringify(validBody()),
+      headers: {
+        authorization: 'Bearer test-token',
+        'content-type': 'application/json',
+        prefer: 'dynamic=true, seed=2, code=500',
+      },
+    });
+    const failure = operation.responses.find((r) => r.status === 500);
+    expect(byHeader.status).toBe(500);
+    expect(validatorFor(failure?.schema ?? {})(byHeader.json())).toEqual([]);
+    expectPolicyError(await call({ body: JSON.stringify(validBody()), query: '?__dynamic=yes' }), 'unknown-scenario', [
+      'dynamic',
+    ]);
+    expectPolicyError(await call({ body: JSON.stringify(validBody()), query: '?__seed=4' }), 'unknown-scenario', [
+      'dynamic=true',
+    ]);
   });
 
   it('refuses a request without credentials with 401 and a Bearer challenge', async () => {
