@@ -335,7 +335,9 @@ describe('stopping the mock', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('The port must be a whole number from 0 to 65535; got "eighty".');
-    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).toBe('✘ The port must be a whole number from 0 to 65535; got "eighty".\nRun with --help for usage.\n');
+    const unknown = spawnSync(process.execPath, cliArgs('mock', '--bogus'), { encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe("✘ Unknown option '--bogus'\nRun with --help for usage.\n");
   });
 });

@@ -123,7 +123,7 @@ export async function mockCommand(args: readonly string[], env: NodeJS.ProcessEn
   try {
     options = readMockOptions(args, env);
   } catch (error) {
-    return { exitCode: 2, lines: [`✘ ${(error as Error).message}`, '', MOCK_USAGE] };
+    return { exitCode: 2, lines: [`✘ ${(error as Error).message}`, 'Run with --help for usage.'] };
   }
   if (options.help) return { exitCode: 0, lines: [MOCK_USAGE] };
   // A reader that goes away (`npm run mock | head`) must not take the mock down with an EPIPE.
