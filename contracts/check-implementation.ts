@@ -17,9 +17,12 @@ import { describeUnsendableToken } from './check-token.ts';
 import { validatorCache } from './compile-validators.ts';
 import { type ContractSettings, isLoopbackUrl, settingsProblem } from './contract-settings.ts';
 import { type CheckContext, checksFor, runCheck } from './find-violations.ts';
-import type { CheckName, Violation } from './violations.ts';
+import { CHECKS, type CheckName, type Violation } from './violations.ts';
 
 export type CheckState = 'passed' | 'failed' | 'warned' | 'skipped';
+
+/** The states in the order every report lists them. */
+export const CHECK_STATES: readonly CheckState[] = ['passed', 'failed', 'warned', 'skipped'];
 
 /** One check on one case: its state, the violations behind a failure or a warning, and why it was skipped. */
 export interface CheckResult {
@@ -66,8 +69,8 @@ export class CannotJudge extends Error {
 export interface PreparedRun {
   readonly settings: ContractSettings;
   readonly cases: readonly ContractCase[];
+  /** What the checks need, the run's redactor among it. */
   readonly context: CheckContext;
-  readonly redactor: Redactor;
   /** Why cases that change state are not sent, when they are not (a host outside loopback). */
   readonly mutationsBlocked?: string;
 }
@@ -101,13 +104,7 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
     !settings.allowMutations && !isLoopbackUrl(settings.baseUrl)
       ? `could change state on ${redactor.text(host)}, which is not loopback; pass --allow-mutations to send it`
       : undefined;
-  return {
-    settings,
-    cases,
-    redactor,
-    ...(mutationsBlocked ? { mutationsBlocked } : {}),
-    context,
-  };
+  return { settings, cases, ...(mutationsBlocked ? { mutationsBlocked } : {}), context };
 }
 
 /**
@@ -197,7 +194,7 @@ export async function sendAndJudge(
     const exchange = await sendCase(run, first, agent);
     if (exchange.failure?.kind === 'unreachable') {
       throw new CannotJudge(
-        `Could not reach ${run.redactor.text(run.settings.baseUrl)}: ${run.redactor.text(exchange.failure.message)}. Is the implementation running there?`,
+        `Could not reach ${run.context.redactor.text(run.settings.baseUrl)}: ${run.context.redactor.text(exchange.failure.message)}. Is the implementation running there?`,
       );
     }
     onResult(0, judgeExchange(run.context, first, exchange));
@@ -274,13 +271,33 @@ export async function checkImplementation(settings: ContractSettings): Promise<C
       durationMs: performance.now() - started,
       notJudged: error.message,
       cases: [],
-      totals: { passed: 0, failed: 0, warned: 0, skipped: 0 },
+      totals: noStates(),
     };
   }
 }
 
 function countStates(cases: readonly CaseResult[]): Record<CheckState, number> {
-  const totals: Record<CheckState, number> = { passed: 0, failed: 0, warned: 0, skipped: 0 };
+  const totals = noStates();
   for (const testCase of cases) for (const check of testCase.checks) totals[check.state] += 1;
   return totals;
+}
+
+function noStates(): Record<CheckState, number> {
+  return { passed: 0, failed: 0, warned: 0, skipped: 0 };
+}
+
+/** How many cases each check passed, failed, warned on and skipped, for the checks the run had, in CHECKS order. */
+export function countByCheck(report: ContractReport): [CheckName, Record<CheckState, number>][] {
+  const counts = new Map<CheckName, Record<CheckState, number>>();
+  for (const testCase of report.cases) {
+    for (const result of testCase.checks) {
+      const row = counts.get(result.check) ?? noStates();
+      row[result.state] += 1;
+      counts.set(result.check, row);
+    }
+  }
+  return CHECKS.flatMap((check) => {
+    const row = counts.get(check);
+    return row ? [[check, row]] : [];
+  });
 }

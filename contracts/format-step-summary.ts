@@ -1,8 +1,5 @@
-import type { CheckState, ContractReport } from './check-implementation.ts';
+import { CHECK_STATES, type ContractReport, countByCheck } from './check-implementation.ts';
 import { reproduceWithCurl } from './reproduce-with-curl.ts';
-import { CHECKS } from './violations.ts';
-
-const STATES: readonly CheckState[] = ['passed', 'failed', 'warned', 'skipped'];
 
 /** Characters that would break out of a Markdown table cell or an inline code span. */
 function cell(text: string): string {
@@ -20,20 +17,11 @@ export function formatStepSummary(report: ContractReport): string {
   const lines = [
     `## Contract check against \`${cell(report.baseUrl)}\`: ${verdict}`,
     '',
-    `| check | ${STATES.join(' | ')} |`,
-    `| --- | ${STATES.map(() => '---:').join(' | ')} |`,
+    `| check | ${CHECK_STATES.join(' | ')} |`,
+    `| --- | ${CHECK_STATES.map(() => '---:').join(' | ')} |`,
   ];
-  for (const check of CHECKS) {
-    const counts: Record<CheckState, number> = { passed: 0, failed: 0, warned: 0, skipped: 0 };
-    let seen = false;
-    for (const testCase of report.cases) {
-      for (const result of testCase.checks) {
-        if (result.check !== check) continue;
-        counts[result.state] += 1;
-        seen = true;
-      }
-    }
-    if (seen) lines.push(`| \`${check}\` | ${STATES.map((state) => counts[state]).join(' | ')} |`);
+  for (const [check, counts] of countByCheck(report)) {
+    lines.push(`| \`${check}\` | ${CHECK_STATES.map((state) => counts[state]).join(' | ')} |`);
   }
   const failures = report.cases.flatMap((testCase) =>
     testCase.checks

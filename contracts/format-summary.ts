@@ -1,8 +1,6 @@
-import type { CheckState, ContractReport } from './check-implementation.ts';
+import { CHECK_STATES, type CheckState, type ContractReport, countByCheck } from './check-implementation.ts';
 import { describeCheck } from './describe-violation.ts';
 import { CHECKS } from './violations.ts';
-
-const STATES: readonly CheckState[] = ['passed', 'failed', 'warned', 'skipped'];
 
 /**
  * The report as a backend developer reads it in a terminal or a CI log: each failure and warning described,
@@ -12,13 +10,9 @@ export function formatSummary(report: ContractReport): string[] {
   if (report.notJudged !== undefined) return [`✘ ${report.notJudged}`];
   const failures: string[] = [];
   const warnings: string[] = [];
-  const counts = new Map<string, Record<CheckState, number>>();
   const skipReasons = new Map<string, number>();
   for (const testCase of report.cases) {
     for (const check of testCase.checks) {
-      const row = counts.get(check.check) ?? { passed: 0, failed: 0, warned: 0, skipped: 0 };
-      row[check.state] += 1;
-      counts.set(check.check, row);
       if (check.state === 'skipped' && check.note) skipReasons.set(check.note, (skipReasons.get(check.note) ?? 0) + 1);
       (check.state === 'failed' ? failures : warnings).push(...describeCheck(testCase, check));
     }
@@ -26,7 +20,7 @@ export function formatSummary(report: ContractReport): string[] {
   const width = Math.max(...CHECKS.map((c) => c.length), 'all checks'.length) + 2;
   const cell = (value: string | number): string => String(value).padStart(8);
   const row = (name: string, values: Record<CheckState, number>): string =>
-    `${name.padEnd(width)}${STATES.map((state) => cell(values[state])).join('')}`;
+    `${name.padEnd(width)}${CHECK_STATES.map((state) => cell(values[state])).join('')}`;
   const lines = [...failures.flatMap((text) => [text, ''])];
   if (warnings.length > 0)
     lines.push(
@@ -35,11 +29,8 @@ export function formatSummary(report: ContractReport): string[] {
     );
   lines.push(
     `[contracts] ${report.cases.length} cases against ${report.baseUrl} in ${Math.round(report.durationMs)} ms${report.strict ? ' (strict)' : ''}`,
-    `${'check'.padEnd(width)}${STATES.map(cell).join('')}`,
-    ...CHECKS.flatMap((check) => {
-      const values = counts.get(check);
-      return values ? [row(check, values)] : [];
-    }),
+    `${'check'.padEnd(width)}${CHECK_STATES.map(cell).join('')}`,
+    ...countByCheck(report).map(([check, values]) => row(check, values)),
     row('all checks', report.totals),
   );
   for (const [reason, count] of skipReasons) lines.push(`[contracts] skipped ${count}: ${reason}`);
