@@ -187,6 +187,22 @@ describe('the CI summary (GITHUB_STEP_SUMMARY)', () => {
   });
 });
 
+describe('an unwritable CI summary', () => {
+  it('is said in one sentence before a single request is sent', async () => {
+    await withFixture(startReferenceServer(), async (server) => {
+      const command = readContractCommand(['--base-url', server.url], {
+        CONTRACT_TOKEN: TOKEN,
+        GITHUB_STEP_SUMMARY: '/dev/null/summary.md',
+      });
+      if (command.help) throw new Error('unexpected --help');
+      await expect(runContracts(command, () => undefined)).rejects.toThrow(
+        'Cannot append the summary to /dev/null/summary.md (GITHUB_STEP_SUMMARY): a part of that path is a file, not a directory.',
+      );
+      expect(server.received).toEqual([]);
+    });
+  });
+});
+
 describe('npm run contracts -- --load', () => {
   const settings = (baseUrl: string) => testSettings(baseUrl, TOKEN);
 

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
+import { describeWriteError } from '../runtime/describe-write-error.ts';
 import type { ContractReport } from './check-implementation.ts';
 import { describeCheck } from './describe-violation.ts';
 
@@ -25,9 +26,8 @@ export function prepareReportDir(dir: string): void {
     makeDirectories(dir);
     for (const name of REPORT_FILES) writeFileSync(join(dir, name), '');
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
     throw new UnwritableOutput(
-      `Cannot write reports to ${dir}: ${code ? (REASONS[code] ?? message) : message}. Pass --report-dir a directory you can write.`,
+      `Cannot write reports to ${dir}: ${describeWriteError(error)}. Pass --report-dir a directory you can write.`,
     );
   }
 }
@@ -45,16 +45,6 @@ function makeDirectories(dir: string): void {
   for (const path of missing) mkdirSync(path);
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  ENOTDIR: 'a part of that path is a file, not a directory',
-  EEXIST: 'a file of that name is in the way',
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted there',
-  EROFS: 'the file system is read-only',
-  ENOENT: 'a part of that path cannot be created',
-  ENOSPC: 'the disk is full',
-};
-
 /** Writes junit.xml (one test case per check × case) and report.json (the whole report) into `dir`. */
 export function writeReports(report: ContractReport, dir: string): void {
   try {
@@ -63,7 +53,7 @@ export function writeReports(report: ContractReport, dir: string): void {
   } catch (error) {
     // Do not leave a half-written junit.xml that a CI server would read as a verdict.
     for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
-    throw new UnwritableOutput(`Cannot write reports to ${dir}: ${(error as Error).message}.`);
+    throw new UnwritableOutput(`Cannot write reports to ${dir}: ${describeWriteError(error)}.`);
   }
 }
 
@@ -89,11 +79,7 @@ function toJunit(report: ContractReport): string {
 
 /** Checks, before any request, that the CI job's summary file can be appended to. */
 export function prepareStepSummary(file: string): void {
-  try {
-    appendFileSync(file, '');
-  } catch (error) {
-    throw new UnwritableOutput(`Cannot append the summary to ${file} (GITHUB_STEP_SUMMARY): ${(error as Error).message}.`);
-  }
+  appendStepSummary(file, '');
 }
 
 /** Appends the Markdown summary to the CI job's summary file. */
@@ -101,6 +87,6 @@ export function appendStepSummary(file: string, markdown: string): void {
   try {
     appendFileSync(file, markdown);
   } catch (error) {
-    throw new UnwritableOutput(`Cannot append the summary to ${file} (GITHUB_STEP_SUMMARY): ${(error as Error).message}.`);
+    throw new UnwritableOutput(`Cannot append the summary to ${file} (GITHUB_STEP_SUMMARY): ${describeWriteError(error)}.`);
   }
 }

@@ -73,6 +73,21 @@ describe('npm run proxy', () => {
     });
   });
 
+  it('exits 2 with one sentence when its --report file cannot be appended to', async () => {
+    const result = await promisify(execFile)(
+      process.execPath,
+      cliArgs('proxy', '--upstream', 'http://127.0.0.1:9', '--port', '0', '--report', '/dev/null/findings.jsonl'),
+      { timeout: 60_000 },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      '✘ Cannot append findings to /dev/null/findings.jsonl: a part of that path is a file, not a directory.\n',
+    );
+  });
+
   it('exits 1 with one sentence when its port is busy', async () => {
     const busy = createServer();
     const url = await listenOn(busy, '127.0.0.1', 0);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CannotJudge, loadChecks } from '../contracts/check-implementation.ts';
 import { isLoopbackUrl, MAX_TIMEOUT_MS } from '../contracts/contract-settings.ts';
 import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
+import { describeWriteError } from '../runtime/describe-write-error.ts';
 import { createRedactor } from '../runtime/redact.ts';
 import { type CliOutcome, EXIT_NOT_JUDGED } from '../runtime/run-cli.ts';
 import { ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
@@ -130,7 +131,7 @@ export async function proxyCommand(args: readonly string[], env: NodeJS.ProcessE
     } catch (error) {
       return {
         exitCode: EXIT_NOT_JUDGED,
-        lines: [`✘ Cannot append findings to ${command.report}: ${(error as Error).message}.`],
+        lines: [`✘ Cannot append findings to ${command.report}: ${describeWriteError(error)}.`],
       };
     }
   }
