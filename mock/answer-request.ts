@@ -10,8 +10,8 @@ import { type Route, routeOperation } from '../openapi/route-operation.ts';
 import type { EngineResult, PrismEngine } from '../prism/engine.ts';
 import { chooseDelivery, type Delivery, type Fault } from './choose-delivery.ts';
 import { chooseScenario } from './choose-scenario.ts';
-import { generateBody } from './generate-body.ts';
-import { PREFERENCE_NAMES, type Preferences, readPreferences } from './read-preferences.ts';
+import { chooseGeneration, generateBody } from './generate-body.ts';
+import { PREFERENCE_NAMES, readPreferences } from './read-preferences.ts';
 
 /** The request body as the server read it off the socket. */
 export type BodyReading =
@@ -70,7 +70,7 @@ export async function answerRequest(context: MockContext, request: MockRequest):
   }
   const delivery: Delivery = chooseDelivery(preferences);
   if (delivery.kind === 'unknown') return refuse('unknown-scenario', delivery.sentence);
-  const generation = readGeneration(preferences);
+  const generation = chooseGeneration(preferences);
   if (generation.kind === 'unknown') return refuse('unknown-scenario', generation.sentence);
   const route = routeOperation(context.contract.operations, request.method, request.path);
   let choice: { exampleKey?: string; status?: number } = {};
@@ -167,29 +167,6 @@ function serialize(body: unknown): string {
     serialized.set(body, text);
   }
   return text;
-}
-
-type Generation =
-  | { readonly kind: 'example' }
-  | { readonly kind: 'generate'; readonly seed: number }
-  | { readonly kind: 'unknown'; readonly sentence: string };
-
-/** Whether a generated body was asked for, and with which seed (a new one, shown in X-Mock-Source, when none). */
-function readGeneration(preferences: Preferences): Generation {
-  const { dynamic, seed } = preferences;
-  if (dynamic !== undefined && dynamic !== 'true' && dynamic !== 'false') {
-    return { kind: 'unknown', sentence: `dynamic must be true or false; got "${dynamic}".` };
-  }
-  if (seed !== undefined && (!/^\d{1,9}$/.test(seed) || dynamic !== 'true')) {
-    return {
-      kind: 'unknown',
-      sentence: /^\d{1,9}$/.test(seed)
-        ? 'seed goes with dynamic=true: it seeds a generated body.'
-        : `seed must be a whole number from 0 to 999999999; got "${seed}".`,
-    };
-  }
-  if (dynamic !== 'true') return { kind: 'example' };
-  return { kind: 'generate', seed: seed === undefined ? Math.floor(Math.random() * 1e9) : Number(seed) };
 }
 
 function served(result: Extract<EngineResult, { kind: 'answer' }>, source: string): MockAnswer {

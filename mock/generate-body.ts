@@ -1,5 +1,29 @@
 import { withoutCycles } from '../contracts/compile-validators.ts';
 import type { SchemaObject } from '../openapi/index.ts';
+import type { Preferences } from './read-preferences.ts';
+
+export type Generation =
+  | { readonly kind: 'example' }
+  | { readonly kind: 'generate'; readonly seed: number }
+  | { readonly kind: 'unknown'; readonly sentence: string };
+
+const SEED = /^\d{1,9}$/;
+
+/** Whether a generated body was asked for, and with which seed (a new one, shown in X-Mock-Source, when none). */
+export function chooseGeneration(preferences: Preferences): Generation {
+  const { dynamic, seed } = preferences;
+  if (dynamic !== undefined && dynamic !== 'true' && dynamic !== 'false') {
+    return { kind: 'unknown', sentence: `dynamic must be true or false; got "${dynamic}".` };
+  }
+  if (seed !== undefined && !SEED.test(seed)) {
+    return { kind: 'unknown', sentence: `seed must be a whole number from 0 to 999999999; got "${seed}".` };
+  }
+  if (seed !== undefined && dynamic !== 'true') {
+    return { kind: 'unknown', sentence: 'seed goes with dynamic=true: it seeds a generated body.' };
+  }
+  if (dynamic !== 'true') return { kind: 'example' };
+  return { kind: 'generate', seed: seed === undefined ? Math.floor(Math.random() * 1e9) : Number(seed) };
+}
 
 /**
  * A body generated from a schema (json-schema-faker), the same for the same seed. The generator is imported on

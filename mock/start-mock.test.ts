@@ -192,6 +192,11 @@ describe('npm run mock', () => {
     expectPolicyError(await call({ body: JSON.stringify(validBody()), query: '?__seed=4' }), 'unknown-scenario', [
       'dynamic=true',
     ]);
+    expectPolicyError(
+      await call({ body: JSON.stringify(validBody()), query: '?__dynamic=true&__seed=abc' }),
+      'unknown-scenario',
+      ['seed must be a whole number'],
+    );
   });
 
   it('refuses a request without credentials with 401 and a Bearer challenge', async () => {
