@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { relative } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type Contract, errorEnvelopeJson, type GapPolicy } from '../openapi/index.ts';
 import { routeOperation } from '../openapi/route-operation.ts';
 import type { PrismEngine } from '../prism/engine.ts';
-import { flattenHeaders } from '../runtime/http-headers.ts';
+import { flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
 import { answerRequest, type MockAnswer, type MockContext } from './answer-request.ts';
 import { addCorsHeaders, answerPreflight, isPreflight } from './cors.ts';
 import { renderIndexPage } from './index-page.ts';
@@ -73,11 +73,14 @@ export function createMockServer(options: MockServerOptions): Server {
 /** A whole HTTP answer, written straight to a socket that no ServerResponse owns: the malformed-request rule. */
 function rawRefusal(context: MockContext, sentence: string): string {
   const rule = context.policy.rules['malformed-request'];
-  const body = errorEnvelopeJson(context.policy, sentence);
-  return (
-    `HTTP/1.1 ${rule.mock.status} ${STATUS_CODES[rule.mock.status] ?? ''}\r\ncontent-type: application/json\r\n` +
-    `content-length: ${Buffer.byteLength(body)}\r\n${SOURCE_HEADER}: ${context.policyLabel}#${rule.pointer}\r\n` +
-    `access-control-allow-origin: *\r\nconnection: close\r\n\r\n${body}`
+  return rawHttpAnswer(
+    rule.mock.status,
+    {
+      'content-type': 'application/json',
+      [SOURCE_HEADER]: `${context.policyLabel}#${rule.pointer}`,
+      'access-control-allow-origin': '*',
+    },
+    errorEnvelopeJson(context.policy, sentence),
   );
 }
 

@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent, type Dispatcher, errors } from 'undici';
 import { MAX_BODY_BYTES } from '../contracts/call-operation.ts';
 import { errorEnvelopeJson } from '../openapi/index.ts';
-import { endToEndHeaders, flattenHeaders } from '../runtime/http-headers.ts';
+import { endToEndHeaders, flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
 import { type CappedBody, tapCapped } from '../runtime/read-capped.ts';
+import { closeServer } from '../runtime/server-lifecycle.ts';
 import { judgeObserved, type Observed, type ProxyChecks, type ProxyFinding } from './judge-observed.ts';
 import { readTarget, type Upstream } from './upstream-target.ts';
 
@@ -66,9 +67,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       problem: 'the proxy opens no tunnels; it forwards only to its upstream',
     });
     const answer = refuse(400, 'The validation proxy opens no tunnels; it forwards only to its upstream.');
-    socket.end(
-      `HTTP/1.1 400 ${STATUS_CODES[400]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(answer.body)}\r\nconnection: close\r\n\r\n${answer.body}`,
-    );
+    socket.end(rawHttpAnswer(answer.status, { 'content-type': 'application/json' }, answer.body));
   });
 
   return {
@@ -78,10 +77,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       while (pending.size > 0) await Promise.all([...pending]);
     },
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       // Not close(): that would wait for requests to an upstream that may never answer.
       await agent.destroy();
     },

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /** Headers as Node and undici give them (repeated ones as arrays), flattened to one string each (RFC 9110 section 5.3). */
 export function flattenHeaders(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
@@ -37,4 +39,18 @@ export function endToEndHeaders<T extends string | readonly string[] | undefined
     if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) kept[name] = value as Exclude<T, undefined>;
   }
   return kept;
+}
+
+/**
+ * A whole HTTP/1.1 answer as text, for a socket that no ServerResponse owns (Node's clientError and connect
+ * events): the status line, the headers, a Content-Length, `connection: close`, and the body.
+ */
+export function rawHttpAnswer(status: number, headers: Readonly<Record<string, string>>, body: string): string {
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
