@@ -1,11 +1,7 @@
-import {
-  type Contract,
-  type GapPolicy,
-  type GapRuleId,
-  mediaTypeOf,
-  type OperationContract,
-  routeOperation,
-} from '../openapi/index.ts';
+import type { Contract, OperationContract } from '../openapi/contract.ts';
+import type { GapPolicy, GapRuleId } from '../openapi/load-gap-policy.ts';
+import { mediaTypeOf } from '../openapi/media-type.ts';
+import { routeOperation } from '../openapi/route-operation.ts';
 import type { CaseKind } from './build-cases.ts';
 import type { SchemaError, Validate } from './compile-validators.ts';
 

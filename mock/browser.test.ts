@@ -2,9 +2,10 @@
 // the mock with fetch and a bearer token, so that every call goes through a real CORS preflight.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract, type OperationContract } from '../openapi/index.ts';
+import { launchChromium } from '../testing/launch-chromium.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
 import { containsSubset } from './contains-subset.ts';
 import { spawnMock } from './spawn-mock.ts';
@@ -25,10 +26,7 @@ beforeAll(async () => {
     response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>MFA settings</title><p>app</p>');
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`);
 });
@@ -117,7 +115,7 @@ describe('the mock from a browser on another origin', () => {
       }
     }
     expect(calls).toBeGreaterThan(1);
-    expect(mock.output()).toMatch(/OPTIONS \/\S+ → 204 preflight/);
+    expect(mock.output()).toMatch(/OPTIONS \/\S+ → 204 from CORS preflight/);
   });
 
   it('serves a 500 scenario chosen by query parameter, with its status', async () => {

@@ -15,5 +15,8 @@ describe('containsSubset', () => {
   it('compares arrays whole rather than as subsets', () => {
     expect(containsSubset({ a: [1, 2] }, { a: [1, 2] })).toBe(true);
     expect(containsSubset({ a: [1, 2, 3] }, { a: [1, 2] })).toBe(false);
+    expect(containsSubset({ a: [{ x: 1, y: 2 }] }, { a: [{ y: 2, x: 1 }] })).toBe(true);
+    expect(containsSubset({ a: [{ x: 1, y: 2 }] }, { a: [{ x: 1 }] })).toBe(false);
+    expect(containsSubset({ a: null }, { a: {} })).toBe(false);
   });
 });

@@ -1,17 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { relative } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { validatorCache } from '../contracts/compile-validators.ts';
 import { type Contract, errorEnvelopeJson, type GapPolicy } from '../openapi/index.ts';
-import { routeOperation } from '../openapi/route-operation.ts';
-import type { PrismEngine } from '../prism/engine.ts';
+import { KIT_ROOT } from '../openapi/locations.ts';
 import { flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
-import { answerRequest, type MockAnswer, type MockContext } from './answer-request.ts';
-import { addCorsHeaders, answerPreflight, isPreflight } from './cors.ts';
-import { renderIndexPage } from './index-page.ts';
+import { answerRequest, type MockAnswer, type MockContext, SOURCE_HEADER } from './answer-request.ts';
 import { readBody } from './read-body.ts';
-
-/** The header that says where an answer came from: a document example or a gap-policy rule. */
-export const SOURCE_HEADER = 'x-mock-source';
 
 export interface MockServerOptions {
   /** The documents the mock serves now: read at each request, so that a reload takes effect on the next one. */
@@ -20,18 +15,27 @@ export interface MockServerOptions {
   readonly log?: (line: string) => void;
 }
 
-/** What a request is answered from: the contract, the gap policy, Prism's engine on the document, and labels. */
-export function mockContext(contract: Contract, policy: GapPolicy, engine: PrismEngine): MockContext {
+/** What a request is answered from: the contract, the gap policy, the suite's validators, and labels. */
+export function mockContext(contract: Contract, policy: GapPolicy): MockContext {
   return {
     contract,
     policy,
-    engine,
-    documentLabel: relative(process.cwd(), contract.documentPath),
-    policyLabel: relative(process.cwd(), policy.path),
+    validatorFor: validatorCache(),
+    documentLabel: label(contract.documentPath),
+    policyLabel: label(policy.path),
   };
 }
 
-/** Builds the mock's HTTP server (not yet listening): CORS and the index page here, everything else in answerRequest. */
+/**
+ * How a file is named in X-Mock-Source: the kit's own files relative to the kit, wherever it is installed, so
+ * that the mock server and the MSW handlers (which carry the documents in their bundle) name them alike.
+ */
+function label(path: string): string {
+  const inKit = relative(KIT_ROOT, path);
+  return inKit.startsWith('..') ? relative(process.cwd(), path) : inKit;
+}
+
+/** Builds the mock's HTTP server (not yet listening): the socket's side here, every decision in answerRequest. */
 export function createMockServer(options: MockServerOptions): Server {
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
@@ -86,30 +90,14 @@ function rawRefusal(context: MockContext, sentence: string): string {
 
 async function handle(context: MockContext, request: IncomingMessage, response: ServerResponse): Promise<string> {
   const url = parseTarget(request.url ?? '/');
-  const method = request.method ?? 'GET';
-  if (isPreflight(request)) {
-    const route = routeOperation(
-      context.contract.operations,
-      request.headers['access-control-request-method'] ?? '',
-      url.pathname,
-    );
-    const methods =
-      route.kind === 'no-method' ? route.allowed : route.kind === 'operation' ? [route.operation.method.toUpperCase()] : [];
-    // Every answer says where it came from, preflights included (the README promises it of all of them).
-    response.setHeader(SOURCE_HEADER, 'CORS preflight');
-    answerPreflight(request, response, methods);
-    return '204 preflight';
-  }
-  addCorsHeaders(request, response);
-  if ((method === 'GET' || method === 'HEAD') && (url.pathname === '/' || url.pathname === '/index.html')) {
-    const origin = `http://${request.headers.host ?? 'localhost'}`;
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', [SOURCE_HEADER]: 'index page' });
-    response.end(method === 'HEAD' ? undefined : renderIndexPage(context.contract, context.policy, origin));
-    return '200 index page';
-  }
-  const body = await readBody(request, context.policy.maxRequestBodyBytes);
-  const headers = flattenHeaders(request.headers);
-  const answer = await answerRequest(context, { method, path: url.pathname, query: url.searchParams, headers, body });
+  const answer = await answerRequest(context, {
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: flattenHeaders(request.headers),
+    body: await readBody(request, context.policy.maxRequestBodyBytes),
+    origin: `http://${request.headers.host ?? 'localhost'}`,
+  });
   if (answer.delayMs > 0 && !(await wait(answer.delayMs, response)))
     return `${answer.status} abandoned by the client during the delay`;
   deliver(answer, request, response);
@@ -145,7 +133,7 @@ function wait(ms: number, response: ServerResponse): Promise<boolean> {
 }
 
 function deliver(answer: MockAnswer, request: IncomingMessage, response: ServerResponse): void {
-  const headers = { ...answer.headers, [SOURCE_HEADER]: answer.source };
+  const { headers } = answer;
   switch (answer.fault) {
     case 'reset':
       request.socket.resetAndDestroy();
@@ -161,7 +149,9 @@ function deliver(answer: MockAnswer, request: IncomingMessage, response: ServerR
     }
     case undefined: {
       const bytes = Buffer.from(answer.body);
-      response.writeHead(answer.status, { ...headers, 'content-length': String(bytes.length) });
+      // RFC 9110 section 8.6: no Content-Length on a 204 (the preflight's answer).
+      const length = answer.status === 204 ? {} : { 'content-length': String(bytes.length) };
+      response.writeHead(answer.status, { ...headers, ...length });
       response.end(request.method === 'HEAD' ? undefined : bytes);
     }
   }

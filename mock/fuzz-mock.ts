@@ -20,7 +20,7 @@ export interface FuzzReport {
   readonly failure?: string;
 }
 
-interface FuzzRequest {
+export interface FuzzRequest {
   method: string;
   path: string;
   query: [string, string][];
@@ -35,7 +35,7 @@ const printable = fc.string({
 });
 
 /** Random and malformed requests, biased towards the documented operation so that validation is exercised. */
-function requests(contract: Contract, policy: GapPolicy): fc.Arbitrary<FuzzRequest> {
+export function randomRequests(contract: Contract, policy: GapPolicy): fc.Arbitrary<FuzzRequest> {
   const operation = contract.operations[0];
   const path = operation?.path ?? '/';
   const scenarios = contract.operations.flatMap((o) => o.responses.flatMap((r) => r.examples.map((e) => e.name)));
@@ -96,7 +96,7 @@ export async function fuzzMock(options: FuzzOptions): Promise<FuzzReport> {
   const statuses: Record<string, number> = {};
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const { flagProperty, messageProperty } = options.policy.errorEnvelope;
-  const property = fc.asyncProperty(requests(options.contract, options.policy), async (input) => {
+  const property = fc.asyncProperty(randomRequests(options.contract, options.policy), async (input) => {
     const url = new URL(`${new URL(options.baseUrl).origin}${input.path}`);
     for (const [name, value] of input.query) url.searchParams.append(name, value);
     // Delays are capped at 50 ms here: the fuzz test is about answers, not patience.

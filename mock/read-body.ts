@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { isJsonMediaType } from '../openapi/index.ts';
 import { readCapped } from '../runtime/read-capped.ts';
 import type { BodyReading } from './answer-request.ts';
 
@@ -17,33 +16,5 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   const body = await readCapped(request, limit, 'drain');
   if (body.truncated) return { kind: 'too-large', limit };
   if (body.size === 0) return { kind: 'none' };
-  const text = body.bytes.toString('utf8');
-  if (!isJsonMediaType(request.headers['content-type'])) return { kind: 'text', text };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'malformed-json', reason: (error as Error).message };
-  }
-  return depthOf(value) > MAX_JSON_DEPTH ? { kind: 'too-deep', limit: MAX_JSON_DEPTH } : { kind: 'json', value };
-}
-
-/**
- * How deep a JSON body may nest. Prism's validation recurses through the body, and a few thousand levels (a
- * 20 KB body) overflow the stack; no document the kit serves nests a tenth as deep.
- */
-export const MAX_JSON_DEPTH = 256;
-
-/** The nesting depth of a parsed JSON value, counted without recursion so that no body can overflow the stack. */
-function depthOf(value: unknown): number {
-  let deepest = 0;
-  const pending: [unknown, number][] = [[value, 1]];
-  for (let item = pending.pop(); item; item = pending.pop()) {
-    const [node, depth] = item;
-    if (node === null || typeof node !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    if (deepest > MAX_JSON_DEPTH) return deepest;
-    for (const child of Object.values(node)) pending.push([child, depth + 1]);
-  }
-  return deepest;
+  return { kind: 'read', text: body.bytes.toString('utf8'), size: body.size };
 }

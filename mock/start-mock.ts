@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
 import { type Contract, DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
-import { createPrismEngine } from '../prism/engine.ts';
 import type { CliOutcome } from '../runtime/run-cli.ts';
 import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import type { MockContext } from './answer-request.ts';
 import { createMockServer, mockContext } from './create-mock-server.ts';
-import { memoizeAnswers } from './memoize-answers.ts';
 import { watchFiles } from './watch-files.ts';
 
 export interface MockOptions {
@@ -29,16 +27,12 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-/** Reads the document, the policy and Prism's engine on them; throws when either does not load. */
+/** Reads the document and the policy; throws when either does not load. */
 async function loadDocuments(documentPath: string, policyPath: string, validate: boolean): Promise<MockContext> {
   // The first start skips validation (lint:contract validates the kit's document; docs/decisions/0004); a reload
   // validates, so that a broken edit is refused and the last good version keeps serving.
   const contract = await loadContract(documentPath, { validate });
-  const [policy, engine] = await Promise.all([
-    loadGapPolicy(policyPath),
-    createPrismEngine(contract.documentPath).then((e) => memoizeAnswers(e)),
-  ]);
-  return mockContext(contract, policy, engine);
+  return mockContext(contract, loadGapPolicy(policyPath));
 }
 
 /** Loads the contract and the gap policy, and serves the mock on host:port (port 0 picks a free one). */

@@ -15,5 +15,5 @@ export {
 } from './load-contract.ts';
 export { GAP_RULE_IDS, type GapPolicy, type GapRule, type GapRuleId, loadGapPolicy } from './load-gap-policy.ts';
 export { DOCUMENT_PATH, GAP_POLICY_PATH, TYPES_PATH } from './locations.ts';
-export { isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';
+export { acceptsMediaType, isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';
 export { type Routable, type Route, routeOperation } from './route-operation.ts';

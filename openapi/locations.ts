@@ -12,3 +12,5 @@ export const GAP_POLICY_PATH = fileURLToPath(new URL('openapi/gap-policy.yaml', 
 export const GAP_POLICY_SCHEMA_PATH = fileURLToPath(new URL('openapi/gap-policy.schema.json', ROOT));
 /** The TypeScript types generated from the document. */
 export const TYPES_PATH = fileURLToPath(new URL('openapi/flashback.types.ts', ROOT));
+/** The kit's own folder: its files are named relative to it, wherever the kit is installed. */
+export const KIT_ROOT = fileURLToPath(ROOT);

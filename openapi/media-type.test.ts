@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';
+import { acceptsMediaType, isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';
 
 describe('media types', () => {
   it('drops parameters and letter case', () => {
@@ -14,11 +14,24 @@ describe('media types', () => {
       expect(isJsonMediaType(type), String(type)).toBe(false);
   });
 
-  it('tells media types and Accept ranges from what Prism could not parse', () => {
+  it('tells media types and Accept ranges from what does not parse', () => {
     expect(isMediaType('application/json; charset=utf-8')).toBe(true);
     expect(isMediaType('!')).toBe(false);
     expect(isMediaType('*/*')).toBe(true);
     expect(isMediaType('text/*;q=0.5')).toBe(true);
     expect(isMediaType('json')).toBe(false);
+  });
+
+  it.each([
+    [undefined, true],
+    ['application/json', true],
+    ['*/*', true],
+    ['application/*;q=0.2', true],
+    ['text/html, application/xhtml+xml', false],
+    ['application/json;q=0', false],
+    ['text/plain, APPLICATION/JSON', true],
+    ['!!!', true],
+  ])('Accept %s admits application/json: %s', (accept, admitted) => {
+    expect(acceptsMediaType(accept, 'application/json; charset=utf-8')).toBe(admitted);
   });
 });

@@ -15,3 +15,22 @@ const MEDIA_TYPE = /^\s*[!#$%&'*+.^_`|~\w-]+\/[!#$%&'*+.^_`|~\w-]+\s*(?:;.*)?$/;
 export function isMediaType(value: string): boolean {
   return MEDIA_TYPE.test(value);
 }
+
+/**
+ * True when an Accept header admits the media type: a matching range (*\/*, type/*, or the type itself) with a
+ * q above 0 (RFC 9110 section 12.5.1). An Accept that does not parse is disregarded, as that section allows
+ * and most servers do, so it admits everything.
+ */
+export function acceptsMediaType(accept: string | undefined, mediaType: string): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  const ranges = accept.split(',');
+  if (!ranges.every(isMediaType)) return true;
+  const [type = '', subtype = ''] = (mediaTypeOf(mediaType) ?? '').split('/');
+  return ranges.some((range) => {
+    const [name = '', ...parameters] = range.split(';');
+    const [rangeType = '', rangeSubtype = ''] = name.trim().toLowerCase().split('/');
+    const q = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
+    if (q !== undefined && Number(q.slice(2)) === 0) return false;
+    return (rangeType === '*' || rangeType === type) && (rangeSubtype === '*' || rangeSubtype === subtype);
+  });
+}

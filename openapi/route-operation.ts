@@ -1,4 +1,4 @@
-/** Anything routable: the contract's operations, or Prism's own. */
+/** Anything routable: a method and a path template, as the contract's operations have. */
 export interface Routable {
   readonly method: string;
   readonly path: string;
@@ -10,8 +10,8 @@ export type Route<T extends Routable = Routable> =
   | { readonly kind: 'no-method'; readonly allowed: readonly string[] };
 
 /**
- * Finds the documented operation for a method and path. Prism routes the request again itself; the mock routes
- * first only to know which operation's examples a scenario name refers to, and which methods a 405 should list.
+ * Finds the documented operation for a method and path: the operation, or why there is none (no path, or the
+ * path without this method, with the methods a 405's Allow lists). The mock, the suite and the proxy route by it.
  */
 export function routeOperation<T extends Routable>(operations: readonly T[], method: string, path: string): Route<T> {
   const atPath = operations.filter((operation) => templateToRegExp(operation.path).test(path));

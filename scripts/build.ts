@@ -1,23 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { loadContract } from '../openapi/load-contract.ts';
+import { loadGapPolicy } from '../openapi/load-gap-policy.ts';
+import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/locations.ts';
 import { runCli } from '../runtime/run-cli.ts';
-import { ENTRIES, INPUTS_FILE, staleReason } from './run-bundle.mjs';
+import { BROWSER_ENTRIES, ENTRIES, INPUTS_FILE, staleReason } from './run-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /**
- * Modules Prism imports that the mock never runs: faker only serves dynamic examples (the mock serves the
- * document's own, `dynamic: false`), postman-collection only reads Postman files. Together they are 6 of the
- * bundle's 11 MB, and parsing them was a third of the mock's start-up (docs/decisions/0004-mock-start-up.md).
- */
-const LEFT_OUT = ['@faker-js/faker', 'postman-collection'];
-
-/**
- * Bundles the CLI and the package's imports into dist/ (one file each, plus chunks they share: `check` loads
- * no Prism), unless they are already fresh. Everything is bundled but vitest, which the adapter's user has.
+ * Bundles the CLI and the package's imports into dist/ (one file each, plus chunks they share), unless they are
+ * already fresh. Everything is bundled but vitest and msw, which the user of those imports has.
  */
 export async function buildBundles(force = false): Promise<'built' | 'fresh'> {
   if (!force && staleReason() === undefined) return 'fresh';
@@ -25,7 +22,6 @@ export async function buildBundles(force = false): Promise<'built' | 'fresh'> {
   for (const name of readdirSync(`${ROOT}dist`, { withFileTypes: true })) {
     if (name.isFile() && name.name.endsWith('.mjs')) rmSync(`${ROOT}dist/${name.name}`);
   }
-  const leftOut = fileURLToPath(new URL('./left-out-module.ts', import.meta.url));
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: ENTRIES,
@@ -47,16 +43,60 @@ export async function buildBundles(force = false): Promise<'built' | 'fresh'> {
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
-    alias: Object.fromEntries(LEFT_OUT.map((module) => [module, leftOut])),
     // The CommonJS packages inside need a require() of their own in an ES module.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  // The MSW handlers run in browsers too: a bundle of their own for the browser platform, so that a Node
+  // module slipping into the answering logic fails the build here rather than a frontend's page.
+  const browser = await build({
+    absWorkingDir: ROOT,
+    entryPoints: BROWSER_ENTRIES,
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: ['es2022', 'chrome110', 'firefox110', 'safari16', 'node20'],
+    external: ['msw'],
+    minifyWhitespace: true,
+    minifySyntax: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [kitDocuments],
+  });
+  const inputs = [
+    ...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(browser.metafile.inputs)]),
+    // Carried inside dist/msw.mjs: an edit of either must rebuild it.
+    relative(ROOT, DOCUMENT_PATH),
+    relative(ROOT, GAP_POLICY_PATH),
+  ].filter((input) => !input.startsWith('node_modules/') && !input.includes(':'));
   writeFileSync(INPUTS_FILE, JSON.stringify(inputs));
   return 'built';
 }
+
+/**
+ * The module `flashback:kit-documents` of the MSW bundle: the kit's dereferenced document and its gap policy, as
+ * JSON, named as the mock server names them (relative to the kit). The handlers build the contract from it.
+ */
+const kitDocuments: Plugin = {
+  name: 'kit-documents',
+  setup(builder) {
+    builder.onResolve({ filter: /^flashback:kit-documents$/ }, (args) => ({ path: args.path, namespace: 'kit-documents' }));
+    builder.onLoad({ filter: /.*/, namespace: 'kit-documents' }, async () => {
+      const contract = await loadContract(DOCUMENT_PATH, { validate: false });
+      const policy = loadGapPolicy(GAP_POLICY_PATH);
+      const contents = JSON.stringify({
+        document: contract.document,
+        documentLabel: relative(ROOT, DOCUMENT_PATH),
+        policy: { ...policy, path: relative(ROOT, GAP_POLICY_PATH) },
+      });
+      return { contents, loader: 'json' };
+    });
+  },
+};
 
 /** Emits the .d.ts files of the package's imports into dist/types (tsconfig.build.json). */
 export function buildDeclarations(): void {

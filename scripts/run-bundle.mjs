@@ -17,6 +17,11 @@ export const ENTRIES = /** @type {const} */ ({
   mock: 'mock/index.ts',
 });
 
+/** Entry points bundled for browsers as well as Node, without the chunks the others share. */
+export const BROWSER_ENTRIES = /** @type {const} */ ({
+  msw: 'msw/index.ts',
+});
+
 /** The command-line entry point every npm script and the package's bin run. */
 export const CLI_BUNDLE = `${ROOT}dist/cli.mjs`;
 /** The project's own files the bundles were built from (esbuild's metafile, less node_modules). */

@@ -1,7 +1,8 @@
 // `npm run test:package`: the package as a project that installs it sees it. Packs the kit, installs the tarball
 // into a fresh temporary project, runs `flashback-contract mock` and `check` from there, compiles a TypeScript
-// file that imports the types, the core, the vitest adapter and the mock, and runs a vitest file that uses the
-// adapter against the in-process mock. Exit 0 when all of that holds, 1 when any of it does not.
+// file that imports the types, the core, the vitest adapter, the mock and the MSW handlers, and runs vitest files
+// that use the adapter against the in-process mock and the README's MSW setup against the handlers. Exit 0 when
+// all of that holds, 1 when any of it does not.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,14 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   return result.stdout;
 }
 
+/** The README's MSW setup block (the ```ts block after its msw-setup marker), as a frontend would paste it. */
+function readmeMswSetup(): string {
+  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+  const block = /<!-- msw-setup[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no ```ts block after its <!-- msw-setup --> marker.');
+  return block;
+}
+
 runCli(import.meta.url, async () => {
   const manifest = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as Manifest;
   const log = (line: string): boolean => process.stdout.write(`[package] ${line}\n`);
@@ -43,7 +52,7 @@ runCli(import.meta.url, async () => {
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     // The same versions this repository pins, from the npm cache the repository's own install filled.
-    const tools = ['typescript', 'vitest', '@types/node'].map((name) => `${name}@${manifest.devDependencies[name]}`);
+    const tools = ['typescript', 'vitest', '@types/node', 'msw'].map((name) => `${name}@${manifest.devDependencies[name]}`);
     run('npm', ['install', tarball, ...tools, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
     log(`installed the tarball with ${tools.join(', ')} into ${project}`);
 
@@ -71,7 +80,8 @@ runCli(import.meta.url, async () => {
     }
 
     // A consumer's TypeScript, strict and NodeNext, against the package's declarations (skipLibCheck off).
-    const operation = (await loadContract()).operations[0];
+    const contract = await loadContract();
+    const operation = contract.operations[0];
     const example = JSON.stringify(operation?.requestBody?.examples[0]?.value);
     writeFileSync(
       join(project, 'tsconfig.json'),
@@ -121,11 +131,42 @@ afterAll(async () => {
 describeContract({ baseUrl: () => mock?.url ?? '', token: 'package-smoke' });
 `,
     );
+    // The README's MSW setup, word for word, and a test that calls the document's server through it.
+    writeFileSync(join(project, 'vitest.setup.ts'), readmeMswSetup());
+    writeFileSync(
+      join(project, 'vitest.config.ts'),
+      `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { setupFiles: ['./vitest.setup.ts'] } });\n`,
+    );
+    const failure = contract.operations[0]?.responses.find((response) => response.status >= 500)?.examples[0];
+    writeFileSync(
+      join(project, 'msw.test.ts'),
+      `import { expect, it } from 'vitest';
+
+const call = (query: string) =>
+  fetch('${contract.servers[0]}${operation?.path}' + query, {
+    method: '${operation?.method.toUpperCase()}',
+    headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' },
+    body: JSON.stringify(${example}),
+  });
+
+it('answers from the handlers, no server running', async () => {
+  const answer = await call('');
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('x-mock-source')).toContain('#/paths/');
+});
+
+it('answers a named 5xx scenario', async () => {
+  const answer = await call('?__example=${failure?.name}');
+  expect(answer.status).toBe(${failure?.status});
+  expect(await answer.json()).toEqual(${JSON.stringify(failure?.value)});
+});
+`,
+    );
     run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', project], project);
-    log('tsc compiled a strict NodeNext file importing the types, the core, the vitest adapter and the mock');
+    log('tsc compiled strict NodeNext files importing the types, the core, the vitest adapter, the mock and the MSW handlers');
     const vitest = stripVTControlCharacters(run(join(project, 'node_modules', '.bin', 'vitest'), ['run'], project));
     log(
-      `vitest with describeContract against the in-process mock: ${
+      `vitest with describeContract against the in-process mock, and the README's MSW setup: ${
         vitest
           .trim()
           .split('\n')

@@ -1,0 +1,87 @@
+import { delay, type HttpHandler, HttpResponse, http } from 'msw';
+import { answerRequest, type MockAnswer, type MockContext } from '../mock/answer-request.ts';
+import { routeOperation } from '../openapi/route-operation.ts';
+import { readRequestBody } from './read-request-body.ts';
+
+export interface HandlerOptions {
+  /**
+   * Where the app calls the API: one base URL or several, e.g. "http://localhost:8080/api". Default: the
+   * document's server URLs. Every path under a base is answered, undocumented ones with the policy's 404.
+   */
+  readonly baseUrl?: string | readonly string[];
+}
+
+/**
+ * MSW handlers that answer as the mock server does, from the same decisions (answerRequest): only the transport
+ * differs. Delays wait with MSW's delay(); a reset becomes a network error, a hang never answers, and a cut-off
+ * JSON body is a stream that fails half-way, which is how each reaches a fetch() over a socket too.
+ */
+export function createHandlers(context: MockContext | (() => MockContext), options: HandlerOptions = {}): HttpHandler[] {
+  const current = typeof context === 'function' ? context : () => context;
+  const bases = baseUrls(options.baseUrl ?? current().contract.servers);
+  return bases.map((base) =>
+    http.all(`${base.href}*`, async ({ request }) => {
+      const url = new URL(request.url);
+      const path = `/${url.pathname.slice(base.pathname.length)}`;
+      const served = current();
+      // A base that is the page's own origin (a dev server on the document's localhost:3000) would otherwise
+      // answer the app's own pages and scripts with 404s: only documented paths are the API's there.
+      if (base.origin === pageOrigin() && routeOperation(served.contract.operations, request.method, path).kind === 'no-path') {
+        return undefined;
+      }
+      const answer = await answerRequest(served, {
+        method: request.method,
+        path,
+        query: url.searchParams,
+        headers: Object.fromEntries(request.headers),
+        body: await readRequestBody(request, served.policy.maxRequestBodyBytes),
+        origin: base.href.slice(0, -1),
+      });
+      if (answer.delayMs > 0) await delay(answer.delayMs);
+      return respond(answer, request.method);
+    }),
+  );
+}
+
+/** The bases as URLs whose path ends in "/", so that "/api" does not also match "/apiary". */
+function baseUrls(given: string | readonly string[]): URL[] {
+  const list = typeof given === 'string' ? [given] : given;
+  if (list.length === 0) throw new TypeError('MSW handlers need a base URL: the document lists no servers, so pass baseUrl.');
+  return list.map((base) => {
+    const url = new URL(base);
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    url.search = '';
+    url.hash = '';
+    return url;
+  });
+}
+
+function pageOrigin(): string | undefined {
+  return (globalThis as { location?: { origin?: string } }).location?.origin;
+}
+
+async function respond(answer: MockAnswer, method: string): Promise<Response> {
+  const init = { status: answer.status, headers: answer.headers };
+  if (answer.fault === undefined) {
+    // A 204 and a HEAD answer carry no body (the Response constructor refuses one for a 204).
+    return new HttpResponse(method === 'HEAD' || answer.status === 204 ? null : answer.body, init);
+  }
+  switch (answer.fault) {
+    case 'reset':
+      return HttpResponse.error();
+    case 'hang':
+      await delay('infinite');
+      return HttpResponse.error();
+    case 'truncated-json': {
+      const bytes = new TextEncoder().encode(answer.body);
+      const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(half);
+          controller.error(new TypeError('The mock cut the JSON body short (fault truncated-json).'));
+        },
+      });
+      return new HttpResponse(body, init);
+    }
+  }
+}

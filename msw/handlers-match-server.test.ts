@@ -1,0 +1,213 @@
+// The MSW handlers and the mock server must answer alike: the same random requests go to the real server over
+// HTTP (undici's request(), which MSW does not intercept) and to the handlers (fetch(), which MSW does), and
+// every answer must match: status, body, the headers a client reads, and how a fault breaks the exchange.
+import { METHODS } from 'node:http';
+import fc from 'fast-check';
+import { setupServer } from 'msw/node';
+import { type Dispatcher, request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mockContext } from '../mock/create-mock-server.ts';
+import { type FuzzRequest, randomRequests } from '../mock/fuzz-mock.ts';
+import { type RunningMock, startMock } from '../mock/start-mock.ts';
+import { type Contract, type GapPolicy, loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { createHandlers } from './create-handlers.ts';
+
+/** What a client can tell about an answer: an outcome to compare, whichever way it travelled. */
+type Outcome =
+  | { readonly kind: 'answer'; readonly status: number; readonly headers: Record<string, string>; readonly body: string }
+  | { readonly kind: 'failed'; readonly stage: 'connection' | 'body' };
+
+/** The headers a client reads; Date, Content-Length and Keep-Alive say how the bytes travelled, not what came. */
+const COMPARED = /^(content-type|x-mock-source|allow|www-authenticate|vary|access-control-.*)$/;
+
+// fetch() refuses these methods outright (Fetch standard, "forbidden method"); Node's parser refuses a method it
+// does not know before any handler runs, which only a socket can show (the malformed-request rule).
+const FETCHABLE = new Set(METHODS.filter((method) => !['CONNECT', 'TRACE', 'TRACK'].includes(method)));
+
+let mock: RunningMock;
+let contract: Contract;
+let policy: GapPolicy;
+let msw: ReturnType<typeof setupServer>;
+
+beforeAll(async () => {
+  [contract, policy, mock] = await Promise.all([
+    loadContract(),
+    Promise.resolve(loadGapPolicy()),
+    startMock({ host: '127.0.0.1', port: 0, watch: false }),
+  ]);
+  // The handlers answer at the server's own URL, so that everything that names where the client called (the
+  // index page's snippets) reads the same both ways.
+  msw = setupServer(...createHandlers(mockContext(contract, policy), { baseUrl: mock.url }));
+  msw.listen({ onUnhandledRequest: 'error' });
+});
+
+afterEach(() => {
+  msw.resetHandlers();
+});
+
+afterAll(async () => {
+  msw?.close();
+  await mock?.close();
+});
+
+interface SentRequest {
+  readonly url: string;
+  readonly init: RequestInit;
+  readonly body?: string | Uint8Array<ArrayBuffer>;
+}
+
+/** A random request as fetch() would send it: a method fetch allows, no body on GET or HEAD, a short delay. */
+function fetchable(input: FuzzRequest, fault: string | undefined): SentRequest {
+  const url = new URL(`${mock.url}${input.path}`);
+  for (const [name, value] of input.query) url.searchParams.append(name, value);
+  for (const [name, value] of [...url.searchParams]) if (name === '__delay' && Number(value) > 5) url.searchParams.set(name, '5');
+  if (fault !== undefined) url.searchParams.set('__fault', fault);
+  const body =
+    input.method === 'GET' || input.method === 'HEAD' || input.body === undefined
+      ? undefined
+      : typeof input.body === 'string'
+        ? input.body
+        : new Uint8Array(input.body);
+  const init = { method: input.method, headers: input.headers };
+  return body === undefined ? { url: url.href, init } : { url: url.href, init: { ...init, body }, body };
+}
+
+function answerOf(status: number, headers: Record<string, string | string[] | undefined>, body: string): Outcome {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (COMPARED.test(name) && value !== undefined) kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return { kind: 'answer', status, headers: kept, body };
+}
+
+async function throughServer({ url, init, body }: SentRequest): Promise<Outcome> {
+  // The headers fetch() would send (its Request normalises them and types a string body as text/plain).
+  const normalised = new Request(url, init);
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, {
+      method: normalised.method as Dispatcher.HttpMethod,
+      headers: Object.fromEntries(normalised.headers),
+      body: body ?? null,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+  } catch {
+    return { kind: 'failed', stage: 'connection' };
+  }
+  try {
+    return answerOf(response.statusCode, response.headers, await response.body.text());
+  } catch {
+    return { kind: 'failed', stage: 'body' };
+  }
+}
+
+async function throughHandlers({ url, init }: SentRequest): Promise<Outcome> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  } catch {
+    return { kind: 'failed', stage: 'connection' };
+  }
+  try {
+    const body = await response.text();
+    return answerOf(response.status, Object.fromEntries(response.headers), body);
+  } catch {
+    return { kind: 'failed', stage: 'body' };
+  }
+}
+
+describe('the MSW handlers and the mock server', () => {
+  it('give identical answers to 2,000 random requests, faults included', async () => {
+    const statuses = new Map<string, number>();
+    const property = fc.asyncProperty(
+      randomRequests(contract, policy).filter((input) => FETCHABLE.has(input.method)),
+      // One request in ten asks for a fault ("hang" has a test of its own: it never answers).
+      fc.oneof(
+        { weight: 9, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constantFrom('reset', 'truncated-json') },
+      ),
+      async (input, fault) => {
+        const sent = fetchable(input, fault);
+        const viaServer = await throughServer(sent);
+        const viaHandlers = await throughHandlers(sent);
+        expect(viaHandlers).toEqual(viaServer);
+        const key = viaServer.kind === 'answer' ? String(viaServer.status) : `failed: ${viaServer.stage}`;
+        statuses.set(key, (statuses.get(key) ?? 0) + 1);
+      },
+    );
+    await fc.assert(property, { numRuns: 2000, seed: 20261128 });
+    // The requests reach every kind of answer, so that agreement is not only on the easy ones.
+    for (const expected of ['200', '400', '401', '404', '405', '415', '422', '500', 'failed: connection', 'failed: body']) {
+      expect(statuses.get(expected) ?? 0, `answers with ${expected}: ${JSON.stringify([...statuses])}`).toBeGreaterThan(0);
+    }
+    // Two thousand requests each way take seconds on an idle machine; beside four busy processes, more.
+  }, 180_000);
+
+  it('answer each documented example the same, by name and by request body', async () => {
+    const operation = contract.operations[0];
+    expect(operation).toBeDefined();
+    for (const example of operation?.responses.flatMap((response) => response.examples) ?? []) {
+      const sent = fetchable(
+        {
+          method: operation?.method.toUpperCase() ?? 'POST',
+          path: `${operation?.path}`,
+          query: [['__example', example.name]],
+          headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+          body: JSON.stringify(operation?.requestBody?.examples[0]?.value),
+        },
+        undefined,
+      );
+      const viaHandlers = await throughHandlers(sent);
+      expect(viaHandlers).toEqual(await throughServer(sent));
+      expect(viaHandlers).toMatchObject({ status: example.status, body: JSON.stringify(example.value) });
+    }
+  });
+});
+
+describe('the MSW handlers on their own', () => {
+  const valid = (): RequestInit => ({
+    method: contract.operations[0]?.method.toUpperCase() ?? 'POST',
+    headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+    body: JSON.stringify(contract.operations[0]?.requestBody?.examples[0]?.value),
+  });
+  const path = (): string => contract.operations[0]?.path ?? '/';
+
+  it("answer at the document's server URLs by default", async () => {
+    msw.use(...createHandlers(mockContext(contract, policy)));
+    expect(contract.servers.length).toBeGreaterThan(0);
+    for (const server of contract.servers) {
+      const response = await fetch(`${server}${path()}`, valid());
+      expect(response.status, server).toBe(200);
+      expect(response.headers.get('x-mock-source')).toContain('#/paths/');
+    }
+  });
+
+  it('answer under a base URL with a path, and nothing beside it', async () => {
+    msw.use(...createHandlers(mockContext(contract, policy), { baseUrl: 'http://api.test/v1' }));
+    expect((await fetch(`http://api.test/v1${path()}`, valid())).status).toBe(200);
+    const unknown = await fetch('http://api.test/v1/no/such/path', valid());
+    expect(unknown.status).toBe(policy.rules['unknown-path'].mock.status);
+    // Outside the base nothing answers: MSW's onUnhandledRequest: 'error' makes the fetch fail.
+    await expect(fetch(`http://api.test/v1x${path()}`, valid())).rejects.toThrow();
+  });
+
+  it('never answer a hang until the client gives up', async () => {
+    msw.use(...createHandlers(mockContext(contract, policy), { baseUrl: 'http://api.test' }));
+    const controller = new AbortController();
+    let settled = false;
+    const hung = fetch(`http://api.test${path()}?__fault=hang`, { ...valid(), signal: controller.signal }).finally(() => {
+      settled = true;
+    });
+    // A request sent after the hung one, and delayed, is answered while the hung one still waits.
+    expect((await fetch(`http://api.test${path()}?__delay=20`, valid())).status).toBe(200);
+    expect(settled).toBe(false);
+    controller.abort();
+    await expect(hung).rejects.toThrow(/abort/i);
+  });
+
+  it('ask for a base URL in one sentence when the document lists no servers', () => {
+    const serverless = { ...contract, servers: [] };
+    expect(() => createHandlers(mockContext(serverless, policy))).toThrow(/document lists no servers, so pass baseUrl/);
+  });
+});

@@ -1,0 +1,30 @@
+// flashback-contract-kit/msw: MSW 2.x handlers for the kit's document, for a frontend's unit tests (setupServer),
+// Storybook or the browser (setupWorker), with no mock server running.
+import documents from 'flashback:kit-documents';
+import type { HttpHandler } from 'msw';
+import { validatorCache } from '../contracts/compile-validators.ts';
+import type { MockContext } from '../mock/answer-request.ts';
+import { contractFromDocument } from '../openapi/contract.ts';
+import { createHandlers, type HandlerOptions } from './create-handlers.ts';
+
+export type { HandlerOptions };
+
+let context: MockContext | undefined;
+
+/**
+ * Handlers that answer every request to the document's servers (or `options.baseUrl`) exactly as
+ * `flashback-contract mock` does: the same examples, scenarios (`?__example=`, `Prefer:`), delays, faults and
+ * gap-policy refusals in the error envelope, with the same X-Mock-Source.
+ */
+export function flashbackHandlers(options: HandlerOptions = {}): HttpHandler[] {
+  // The contract is built from the document here, at run time; the bundle carries the document and the policy
+  // as the build read them, since a browser has no files to read (docs/decisions/0009-one-answering-logic.md).
+  context ??= {
+    contract: contractFromDocument(documents.document, documents.documentLabel),
+    policy: documents.policy,
+    validatorFor: validatorCache(),
+    documentLabel: documents.documentLabel,
+    policyLabel: documents.policy.path,
+  };
+  return createHandlers(context, options);
+}
