@@ -48,7 +48,12 @@ function baseUrls(given: string | readonly string[]): URL[] {
   const list = typeof given === 'string' ? [given] : given;
   if (list.length === 0) throw new TypeError('MSW handlers need a base URL: the document lists no servers, so pass baseUrl.');
   return list.map((base) => {
-    const url = new URL(base);
+    let url: URL;
+    try {
+      url = new URL(base);
+    } catch {
+      throw new TypeError(`baseUrl "${base}" is not an absolute URL; pass one such as "http://localhost:8080/api".`);
+    }
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     url.search = '';
     url.hash = '';

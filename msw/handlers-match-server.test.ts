@@ -206,8 +206,11 @@ describe('the MSW handlers on their own', () => {
     await expect(hung).rejects.toThrow(/abort/i);
   });
 
-  it('ask for a base URL in one sentence when the document lists no servers', () => {
+  it('ask for a base URL in one sentence when the document lists none, or the one given is not a URL', () => {
     const serverless = { ...contract, servers: [] };
     expect(() => createHandlers(mockContext(serverless, policy))).toThrow(/document lists no servers, so pass baseUrl/);
+    expect(() => createHandlers(mockContext(contract, policy), { baseUrl: '/api' })).toThrow(
+      'baseUrl "/api" is not an absolute URL; pass one such as "http://localhost:8080/api".',
+    );
   });
 });
