@@ -35,7 +35,8 @@ button { font: inherit; cursor: pointer; }
 <body>
 <h1>${escapeHtml(contract.title)} mock</h1>
 <p>Every answer is a named example of <code>${escapeHtml(contract.documentPath.split('/').slice(-2).join('/'))}</code> or a rule of the gap policy;
-the <code>X-Mock-Source</code> header says which. Any non-empty bearer token is accepted.</p>
+the <code>X-Mock-Source</code> header says which. Any bearer token is accepted, as long as it is one word (RFC 6750).
+The same answers come in-process, with no server, from the MSW handlers of <code>flashback-contract-kit/msw</code>.</p>
 ${sections}
 <h2>Delays, faults and generated bodies</h2>
 <ul>

@@ -9,6 +9,12 @@ export interface HandlerOptions {
    * document's server URLs. Every path under a base is answered, undocumented ones with the policy's 404.
    */
   readonly baseUrl?: string | readonly string[];
+  /**
+   * What every request asks for unless it says otherwise, in `Prefer` syntax: "example=internalError",
+   * "code=500, delay=300", "fault=reset". For one test: `server.use(...flashbackHandlers({ prefer: … }))`.
+   * A preference the request sends itself (header or `__` query parameter) wins.
+   */
+  readonly prefer?: string;
 }
 
 /**
@@ -29,11 +35,16 @@ export function createHandlers(context: MockContext | (() => MockContext), optio
       if (base.origin === pageOrigin() && routeOperation(served.contract.operations, request.method, path).kind === 'no-path') {
         return undefined;
       }
+      const headers = Object.fromEntries(request.headers);
+      if (options.prefer !== undefined) {
+        // The request's own preferences first: of two with one name, the first one counts (RFC 7240 section 2).
+        headers.prefer = headers.prefer === undefined ? options.prefer : `${headers.prefer}, ${options.prefer}`;
+      }
       const answer = await answerRequest(served, {
         method: request.method,
         path,
         query: url.searchParams,
-        headers: Object.fromEntries(request.headers),
+        headers,
         body: await readRequestBody(request, served.policy.maxRequestBodyBytes),
         origin: base.href.slice(0, -1),
       });

@@ -192,6 +192,22 @@ describe('the MSW handlers on their own', () => {
     await expect(fetch(`http://api.test/v1x${path()}`, valid())).rejects.toThrow();
   });
 
+  it('answer with the scenario a test prefers, unless the request prefers another', async () => {
+    const failure = contract.operations[0]?.responses.find((response) => response.status >= 500)?.examples[0];
+    const success = contract.operations[0]?.responses.find((response) => response.status < 300)?.examples[0];
+    msw.use(...createHandlers(mockContext(contract, policy), { baseUrl: 'http://api.test', prefer: `example=${failure?.name}` }));
+    const preferred = await fetch(`http://api.test${path()}`, valid());
+    expect(preferred.status).toBe(failure?.status);
+    expect(await preferred.json()).toEqual(failure?.value);
+    const own = await fetch(`http://api.test${path()}`, {
+      ...valid(),
+      headers: { ...valid().headers, prefer: `example=${success?.name}` },
+    });
+    expect(own.status).toBe(success?.status);
+    const byQuery = await fetch(`http://api.test${path()}?__example=${success?.name}`, valid());
+    expect(byQuery.status).toBe(success?.status);
+  });
+
   it('never answer a hang until the client gives up', async () => {
     msw.use(...createHandlers(mockContext(contract, policy), { baseUrl: 'http://api.test' }));
     const controller = new AbortController();

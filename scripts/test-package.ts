@@ -140,7 +140,9 @@ describeContract({ baseUrl: () => mock?.url ?? '', token: 'package-smoke' });
     const failure = contract.operations[0]?.responses.find((response) => response.status >= 500)?.examples[0];
     writeFileSync(
       join(project, 'msw.test.ts'),
-      `import { expect, it } from 'vitest';
+      `import { flashbackHandlers } from 'flashback-contract-kit/msw';
+import { expect, it } from 'vitest';
+import { server } from './vitest.setup.js';
 
 const call = (query: string) =>
   fetch('${contract.servers[0]}${operation?.path}' + query, {
@@ -155,10 +157,16 @@ it('answers from the handlers, no server running', async () => {
   expect(answer.headers.get('x-mock-source')).toContain('#/paths/');
 });
 
-it('answers a named 5xx scenario', async () => {
-  const answer = await call('?__example=${failure?.name}');
-  expect(answer.status).toBe(${failure?.status});
-  expect(await answer.json()).toEqual(${JSON.stringify(failure?.value)});
+it('answers a named 5xx scenario, asked by the request or by the test', async () => {
+  const asked = await call('?__example=${failure?.name}');
+  expect(asked.status).toBe(${failure?.status});
+  expect(await asked.json()).toEqual(${JSON.stringify(failure?.value)});
+  server.use(...flashbackHandlers({ prefer: 'example=${failure?.name}' }));
+  expect((await call('')).status).toBe(${failure?.status});
+});
+
+it('is back to the default after the test that preferred a scenario', async () => {
+  expect((await call('')).status).toBe(200);
 });
 `,
     );
