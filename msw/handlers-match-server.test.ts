@@ -118,7 +118,7 @@ async function throughHandlers({ url, init }: SentRequest): Promise<Outcome> {
 }
 
 describe('the MSW handlers and the mock server', () => {
-  it('give identical answers to 2,000 random requests, faults included', async () => {
+  it('give identical answers to 3,000 random requests, faults included', async () => {
     const statuses = new Map<string, number>();
     const property = fc.asyncProperty(
       randomRequests(contract, policy).filter((input) => FETCHABLE.has(input.method)),
@@ -136,12 +136,12 @@ describe('the MSW handlers and the mock server', () => {
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
       },
     );
-    await fc.assert(property, { numRuns: 2000, seed: 20261128 });
+    await fc.assert(property, { numRuns: 3000, seed: 20261128 });
     // The requests reach every kind of answer, so that agreement is not only on the easy ones.
     for (const expected of ['200', '400', '401', '404', '405', '415', '422', '500', 'failed: connection', 'failed: body']) {
       expect(statuses.get(expected) ?? 0, `answers with ${expected}: ${JSON.stringify([...statuses])}`).toBeGreaterThan(0);
     }
-    // Two thousand requests each way take seconds on an idle machine; beside four busy processes, more.
+    // Three thousand requests each way take seconds on an idle machine; beside four busy processes, more.
   }, 180_000);
 
   it('answer each documented example the same, by name and by request body', async () => {
