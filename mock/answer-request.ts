@@ -98,7 +98,7 @@ export async function answerRequest(context: MockContext, request: MockRequest):
   }
   const preferences = readPreferences(request.headers.prefer, request.query);
   const delivery = chooseDelivery(preferences);
-  const decision = await decide(context, request, preferences);
+  const decision = await decide(context, request, preferences, delivery);
   const headers = { ...cors, ...decision.headers, [SOURCE_HEADER]: decision.source };
   // A delay or a fault applies to whatever the answer is, refusals included: a UI's error path is slow too.
   if (delivery.kind === 'unknown') return { ...decision, headers, delayMs: 0 };
@@ -113,6 +113,7 @@ async function decide(
   context: MockContext,
   request: MockRequest,
   preferences: ReturnType<typeof readPreferences>,
+  delivery: ReturnType<typeof chooseDelivery>,
 ): Promise<Decision> {
   const refuse = (rule: GapRuleId, sentence: string, extraHeaders: Record<string, string> = {}): Decision =>
     refusal(context, rule, sentence, extraHeaders);
@@ -126,7 +127,6 @@ async function decide(
       `The mock reads no query parameter ${preferences.unknown.join(', ')}; it reads ${PREFERENCE_NAMES.map((name) => `__${name}`).join(', ')}.`,
     );
   }
-  const delivery = chooseDelivery(preferences);
   if (delivery.kind === 'unknown') return refuse('unknown-scenario', delivery.sentence);
   const generation = chooseGeneration(preferences);
   if (generation.kind === 'unknown') return refuse('unknown-scenario', generation.sentence);
