@@ -59,7 +59,8 @@ beforeAll(async () => {
     const file = files[path];
     if (file) return void response.writeHead(200, { 'content-type': file.type }).end(file.body);
     if (path !== '/') return void response.writeHead(404).end();
-    const bases = JSON.stringify([...contract.servers, `http://${request.headers.host}`]);
+    // "/" is the page's own origin, as the app would write it.
+    const bases = JSON.stringify([...contract.servers, '/']);
     response
       .writeHead(200, { 'content-type': 'text/html' })
       .end(

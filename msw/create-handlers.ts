@@ -5,8 +5,9 @@ import { readRequestBody } from './read-request-body.ts';
 
 export interface HandlerOptions {
   /**
-   * Where the app calls the API: one base URL or several, e.g. "http://localhost:8080/api". Default: the
-   * document's server URLs. Every path under a base is answered, undocumented ones with the policy's 404.
+   * Where the app calls the API: one base URL or several, e.g. "http://localhost:8080/api" (in a browser "/api"
+   * is the page's origin). Default: the document's server URLs. Every path under a base is answered,
+   * undocumented ones with the policy's 404, except under the page's own origin, where they pass through.
    */
   readonly baseUrl?: string | readonly string[];
   /**
@@ -61,7 +62,8 @@ function baseUrls(given: string | readonly string[]): URL[] {
   return list.map((base) => {
     let url: URL;
     try {
-      url = new URL(base);
+      // In a page, "/api" means the page's own origin, as it does to fetch(); in Node there is nothing to resolve against.
+      url = new URL(base, pageOrigin());
     } catch {
       throw new TypeError(`baseUrl "${base}" is not an absolute URL; pass one such as "http://localhost:8080/api".`);
     }
