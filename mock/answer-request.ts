@@ -2,7 +2,7 @@
 // or through MSW handlers in a test or a browser (msw/create-handlers.ts). Nothing here touches Node's APIs,
 // so that the same decisions run inside a service worker's page (docs/decisions/0009-one-answering-logic.md).
 import { type Classification, classifyRequest } from '../contracts/classify-request.ts';
-import type { Validate } from '../contracts/compile-validators.ts';
+import { type Validate, validatorCache } from '../contracts/compile-validators.ts';
 import type { Contract, OperationContract, SchemaObject } from '../openapi/contract.ts';
 import { errorEnvelopeJson } from '../openapi/error-envelope.ts';
 import type { GapPolicy, GapRuleId } from '../openapi/load-gap-policy.ts';
@@ -55,6 +55,16 @@ export interface MockContext {
   /** How the document and the policy are named in provenance headers, e.g. "openapi/flashback.yaml". */
   readonly documentLabel: string;
   readonly policyLabel: string;
+}
+
+/** The context both transports answer from: the suite's validators, and the files named as `labels` say. */
+export function createMockContext(
+  contract: Contract,
+  policy: GapPolicy,
+  documentLabel: string,
+  policyLabel: string,
+): MockContext {
+  return { contract, policy, validatorFor: validatorCache(), documentLabel, policyLabel };
 }
 
 /**

@@ -1,11 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { relative } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { validatorCache } from '../contracts/compile-validators.ts';
 import { type Contract, errorEnvelopeJson, type GapPolicy } from '../openapi/index.ts';
-import { KIT_ROOT } from '../openapi/locations.ts';
+import { fileLabel } from '../openapi/locations.ts';
 import { flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
-import { answerRequest, type MockAnswer, type MockContext, SOURCE_HEADER } from './answer-request.ts';
+import { answerRequest, createMockContext, type MockAnswer, type MockContext, SOURCE_HEADER } from './answer-request.ts';
 import { readBody } from './read-body.ts';
 
 export interface MockServerOptions {
@@ -15,24 +13,9 @@ export interface MockServerOptions {
   readonly log?: (line: string) => void;
 }
 
-/** What a request is answered from: the contract, the gap policy, the suite's validators, and labels. */
+/** What a request is answered from, the files named as users see them. */
 export function mockContext(contract: Contract, policy: GapPolicy): MockContext {
-  return {
-    contract,
-    policy,
-    validatorFor: validatorCache(),
-    documentLabel: label(contract.documentPath),
-    policyLabel: label(policy.path),
-  };
-}
-
-/**
- * How a file is named in X-Mock-Source: the kit's own files relative to the kit, wherever it is installed, so
- * that the mock server and the MSW handlers (which carry the documents in their bundle) name them alike.
- */
-function label(path: string): string {
-  const inKit = relative(KIT_ROOT, path);
-  return inKit.startsWith('..') ? relative(process.cwd(), path) : inKit;
+  return createMockContext(contract, policy, fileLabel(contract.documentPath), fileLabel(policy.path));
 }
 
 /** Builds the mock's HTTP server (not yet listening): the socket's side here, every decision in answerRequest. */

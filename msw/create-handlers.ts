@@ -23,17 +23,15 @@ export interface HandlerOptions {
  * differs. Delays wait with MSW's delay(); a reset becomes a network error, a hang never answers, and a cut-off
  * JSON body is a stream that fails half-way, which is how each reaches a fetch() over a socket too.
  */
-export function createHandlers(context: MockContext | (() => MockContext), options: HandlerOptions = {}): HttpHandler[] {
-  const current = typeof context === 'function' ? context : () => context;
-  const bases = baseUrls(options.baseUrl ?? current().contract.servers);
+export function createHandlers(context: MockContext, options: HandlerOptions = {}): HttpHandler[] {
+  const bases = baseUrls(options.baseUrl ?? context.contract.servers);
   return bases.map((base) =>
     http.all(`${base.href}*`, async ({ request }) => {
       const url = new URL(request.url);
       const path = `/${url.pathname.slice(base.pathname.length)}`;
-      const served = current();
       // A base that is the page's own origin (a dev server on the document's localhost:3000) would otherwise
       // answer the app's own pages and scripts with 404s: only documented paths are the API's there.
-      if (base.origin === pageOrigin() && routeOperation(served.contract.operations, request.method, path).kind === 'no-path') {
+      if (base.origin === pageOrigin() && routeOperation(context.contract.operations, request.method, path).kind === 'no-path') {
         return undefined;
       }
       const headers = Object.fromEntries(request.headers);
@@ -41,12 +39,12 @@ export function createHandlers(context: MockContext | (() => MockContext), optio
         // The request's own preferences first: of two with one name, the first one counts (RFC 7240 section 2).
         headers.prefer = headers.prefer === undefined ? options.prefer : `${headers.prefer}, ${options.prefer}`;
       }
-      const answer = await answerRequest(served, {
+      const answer = await answerRequest(context, {
         method: request.method,
         path,
         query: url.searchParams,
         headers,
-        body: await readRequestBody(request, served.policy.maxRequestBodyBytes),
+        body: await readRequestBody(request, context.policy.maxRequestBodyBytes),
         origin: base.href.slice(0, -1),
       });
       if (answer.delayMs > 0) await delay(answer.delayMs);

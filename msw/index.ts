@@ -2,8 +2,7 @@
 // Storybook or the browser (setupWorker), with no mock server running.
 import documents from 'flashback:kit-documents';
 import type { HttpHandler } from 'msw';
-import { validatorCache } from '../contracts/compile-validators.ts';
-import type { MockContext } from '../mock/answer-request.ts';
+import { createMockContext, type MockContext } from '../mock/answer-request.ts';
 import { contractFromDocument } from '../openapi/contract.ts';
 import { createHandlers, type HandlerOptions } from './create-handlers.ts';
 
@@ -19,12 +18,11 @@ let context: MockContext | undefined;
 export function flashbackHandlers(options: HandlerOptions = {}): HttpHandler[] {
   // The contract is built from the document here, at run time; the bundle carries the document and the policy
   // as the build read them, since a browser has no files to read (docs/decisions/0009-one-answering-logic.md).
-  context ??= {
-    contract: contractFromDocument(documents.document, documents.documentLabel),
-    policy: documents.policy,
-    validatorFor: validatorCache(),
-    documentLabel: documents.documentLabel,
-    policyLabel: documents.policy.path,
-  };
+  context ??= createMockContext(
+    contractFromDocument(documents.document, documents.documentLabel),
+    documents.policy,
+    documents.documentLabel,
+    documents.policy.path,
+  );
   return createHandlers(context, options);
 }

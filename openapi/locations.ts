@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Resolved from the repository root, one level up from this file. The mock's bundle (dist/mock.mjs) sits one
@@ -14,3 +15,13 @@ export const GAP_POLICY_SCHEMA_PATH = fileURLToPath(new URL('openapi/gap-policy.
 export const TYPES_PATH = fileURLToPath(new URL('openapi/flashback.types.ts', ROOT));
 /** The kit's own folder: its files are named relative to it, wherever the kit is installed. */
 export const KIT_ROOT = fileURLToPath(ROOT);
+
+/**
+ * How a file is named to users (X-Mock-Source, logs): the kit's own files relative to the kit, wherever it is
+ * installed, so that the mock server and the MSW handlers (whose bundle carries the documents) name them alike;
+ * any other file relative to the working directory.
+ */
+export function fileLabel(path: string): string {
+  const inKit = relative(KIT_ROOT, path);
+  return inKit.startsWith('..') ? relative(process.cwd(), path) : inKit;
+}

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 import { loadContract } from '../openapi/load-contract.ts';
 import { loadGapPolicy } from '../openapi/load-gap-policy.ts';
-import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/locations.ts';
+import { DOCUMENT_PATH, fileLabel, GAP_POLICY_PATH } from '../openapi/locations.ts';
 import { runCli } from '../runtime/run-cli.ts';
 import { BROWSER_ENTRIES, ENTRIES, INPUTS_FILE, staleReason } from './run-bundle.mjs';
 
@@ -90,8 +90,8 @@ const kitDocuments: Plugin = {
       const policy = loadGapPolicy(GAP_POLICY_PATH);
       const contents = JSON.stringify({
         document: contract.document,
-        documentLabel: relative(ROOT, DOCUMENT_PATH),
-        policy: { ...policy, path: relative(ROOT, GAP_POLICY_PATH) },
+        documentLabel: fileLabel(DOCUMENT_PATH),
+        policy: { ...policy, path: fileLabel(GAP_POLICY_PATH) },
       });
       return { contents, loader: 'json' };
     });
