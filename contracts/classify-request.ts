@@ -3,7 +3,7 @@ import type { GapPolicy, GapRuleId } from '../openapi/load-gap-policy.ts';
 import { mediaTypeOf } from '../openapi/media-type.ts';
 import { routeOperation } from '../openapi/route-operation.ts';
 import type { CaseKind } from './build-cases.ts';
-import type { SchemaError, Validate } from './compile-validators.ts';
+import { describeSchemaError, type SchemaError, type Validate } from './compile-validators.ts';
 
 /** A request as it was seen on the wire, for judging what kind of case it is. */
 export interface SeenRequest {
@@ -99,7 +99,7 @@ export function classifyRequest(
     return refused(
       'negative',
       'invalid-body',
-      errors.map((error) => `its body at ${error.instancePath || '/'} ${error.message}`).join('; '),
+      errors.map((error) => `its body ${describeSchemaError(error)}`).join('; '),
       errors,
     );
   }

@@ -20,6 +20,15 @@ export interface SchemaError {
 
 export type Validate = (value: unknown) => readonly SchemaError[];
 
+/** A schema error in words, where and what, e.g. `at /mfaType must be equal to one of the allowed values: "A", "B"`. */
+export function describeSchemaError(error: SchemaError): string {
+  const where = error.instancePath === '' ? 'the root' : error.instancePath;
+  const allowed = error.params.allowedValues;
+  const values =
+    error.keyword === 'enum' && Array.isArray(allowed) ? `: ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : '';
+  return `at ${where} ${error.message}${values}`;
+}
+
 let shared: ((schema: SchemaObject) => Validate) | undefined;
 
 /**

@@ -9,7 +9,7 @@ import {
 import type { Redactor } from '../runtime/redact.ts';
 import type { CaseKind, ContractCase } from './build-cases.ts';
 import type { Exchange, RecordedResponse } from './call-operation.ts';
-import type { SchemaError, Validate } from './compile-validators.ts';
+import { describeSchemaError, type SchemaError, type Validate } from './compile-validators.ts';
 import type { CheckName, Violation, ViolationCode } from './violations.ts';
 import { VIOLATIONS } from './violations.ts';
 
@@ -199,14 +199,13 @@ function schemaFinding(
   context: CheckContext,
 ): Pick<Violation, 'pointer' | 'schemaPointer' | 'expected' | 'actual' | 'message'> {
   const actualValue = resolvePointer(body, error.instancePath);
-  const where = error.instancePath === '' ? 'the root' : error.instancePath;
   const actual = context.redactor.excerpt(JSON.stringify(actualValue) ?? 'nothing');
   return {
     pointer: error.instancePath,
     schemaPointer: `${schemaPointer}${error.schemaPath.replace(/^#/, '')}`,
     expected: expectation(error),
     actual,
-    message: `${subject} at ${where} ${error.message}${allowedValues(error)}; got ${actual}.`,
+    message: `${subject} ${describeSchemaError(error)}; got ${actual}.`,
   };
 }
 
@@ -228,12 +227,6 @@ function expectation(error: SchemaError): string {
     default:
       return error.message;
   }
-}
-
-function allowedValues(error: SchemaError): string {
-  return error.keyword === 'enum'
-    ? `: ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-    : '';
 }
 
 function checkNot2xx(

@@ -2,7 +2,7 @@
 // or through MSW handlers in a test or a browser (msw/create-handlers.ts). Nothing here touches Node's APIs,
 // so that the same decisions run inside a service worker's page (docs/decisions/0009-one-answering-logic.md).
 import { type Classification, classifyRequest } from '../contracts/classify-request.ts';
-import { type Validate, validatorCache } from '../contracts/compile-validators.ts';
+import { describeSchemaError, type Validate, validatorCache } from '../contracts/compile-validators.ts';
 import type { Contract, OperationContract, SchemaObject } from '../openapi/contract.ts';
 import { errorEnvelopeJson } from '../openapi/error-envelope.ts';
 import type { GapPolicy, GapRuleId } from '../openapi/load-gap-policy.ts';
@@ -263,17 +263,10 @@ function refusalSentence(
       return `${label} takes ${accepted}; the request's Content-Type is ${sent === undefined ? 'missing' : `"${sent}"`}.`;
     }
     case 'invalid-body':
-      return `The request body breaks the schema: ${seen.schemaErrors
-        .map((error) => `at ${error.instancePath || 'the root'} it ${error.message}${allowedValues(error.params)}`)
-        .join('; ')}.`;
+      return `The request body breaks the schema: ${seen.schemaErrors.map(describeSchemaError).join('; ')}.`;
     default:
       return `${label} is refused: ${seen.problems.join('; ')}.`;
   }
-}
-
-function allowedValues(params: Readonly<Record<string, unknown>>): string {
-  const allowed = params.allowedValues;
-  return Array.isArray(allowed) ? ` (${allowed.map((value) => JSON.stringify(value)).join(', ')})` : '';
 }
 
 // Examples are shared objects, so each is serialised once rather than once per request.
