@@ -71,7 +71,7 @@ export function createMockContext(
  * How deep a JSON body may nest. The validators recurse through a body along a recursive schema, and a few
  * thousand levels (a 20 KB body) would overflow the stack; no document the kit serves nests a tenth as deep.
  */
-export const MAX_JSON_DEPTH = 256;
+const MAX_JSON_DEPTH = 256;
 
 type Decision = Omit<MockAnswer, 'delayMs' | 'fault'>;
 

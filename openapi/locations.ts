@@ -14,7 +14,7 @@ export const GAP_POLICY_SCHEMA_PATH = fileURLToPath(new URL('openapi/gap-policy.
 /** The TypeScript types generated from the document. */
 export const TYPES_PATH = fileURLToPath(new URL('openapi/flashback.types.ts', ROOT));
 /** The kit's own folder: its files are named relative to it, wherever the kit is installed. */
-export const KIT_ROOT = fileURLToPath(ROOT);
+const KIT_ROOT = fileURLToPath(ROOT);
 
 /**
  * How a file is named to users (X-Mock-Source, logs): the kit's own files relative to the kit, wherever it is
