@@ -1,47 +1,52 @@
+import { connect as connectTcp } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { type Dispatcher, errors, request } from 'undici';
+import type { RequestPlan } from '../engine/index.ts';
+import {
+  applyCredentials,
+  type Exchange,
+  MAX_BODY_BYTES,
+  RECORDED_BODY_CHARS,
+  type RecordedRequest,
+  type SecuritySchemeContract,
+} from '../engine/index.ts';
 import { flattenHeaders } from '../runtime/http-headers.ts';
 import { readCapped } from '../runtime/read-capped.ts';
 import { TOKEN_PLACEHOLDER } from '../runtime/redact.ts';
-import type { RequestPlan } from './build-cases.ts';
+import type { ContractSettings } from './contract-settings.ts';
 
-/** The suite reads at most this much of a body; the rest is cut off and reported (BODY_TOO_LARGE). */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-export interface RecordedRequest {
-  readonly method: string;
-  readonly url: string;
-  /** As sent, with the bearer token shown as $CONTRACT_TOKEN. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
-}
-
-export interface RecordedResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  /** The body as text (UTF-8), at most MAX_BODY_BYTES of it, as received: redact before showing it. */
-  readonly body: string;
-  readonly truncated: boolean;
-  readonly durationMs: number;
-}
-
-/**
- * Why no answer came. 'unreachable': no connection could be made at all (refused, unknown host, TLS failure),
- * which on a run's first request means there is nothing to judge; 'connection': one was made, then dropped.
- */
-export type FailureKind = 'timeout' | 'connection' | 'unreachable';
-
-/** One request and what came back: a response, or the reason none did. Never thrown. */
-export interface Exchange {
-  readonly request: RecordedRequest;
-  readonly response?: RecordedResponse;
-  readonly failure?: { readonly kind: FailureKind; readonly message: string };
-}
+export type { Exchange, FailureKind, RecordedRequest, RecordedResponse } from '../engine/index.ts';
+export { MAX_BODY_BYTES } from '../engine/index.ts';
 
 export interface CallOptions {
   readonly baseUrl: string;
-  readonly token?: string | undefined;
+  /** A scheme's credential and how records show it ($CONTRACT_TOKEN), or undefined when none was given. */
+  readonly credentialFor?: (scheme: SecuritySchemeContract) => Credential | undefined;
   readonly timeoutMs: number;
   readonly dispatcher?: Dispatcher;
+}
+
+/** A credential to send, and the placeholder every record shows instead. */
+export interface Credential {
+  readonly value: string;
+  readonly shownAs: string;
+}
+
+/**
+ * Where a run's credentials come from: --credential NAME=VALUE for a scheme by name, else CONTRACT_TOKEN for
+ * every bearer-like scheme (http bearer, oauth2, openIdConnect) and every API key. Basic needs its user:password.
+ */
+export function credentialSource(
+  settings: Pick<ContractSettings, 'token' | 'credentials'>,
+): (scheme: SecuritySchemeContract) => Credential | undefined {
+  return (scheme) => {
+    // By the scheme's name (--credential), or as an environment variable names it (CONTRACT_CREDENTIAL_API_KEY).
+    const variable = scheme.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const named = settings.credentials?.[scheme.name] ?? settings.credentials?.[variable];
+    if (named !== undefined) return { value: named, shownAs: `$CONTRACT_CREDENTIAL_${variable}` };
+    if (settings.token === undefined || scheme.kind === 'basic') return undefined;
+    return { value: settings.token, shownAs: TOKEN_PLACEHOLDER };
+  };
 }
 
 /** Errors raised before any byte reached a server: DNS, refused or unroutable connections, TLS handshakes. */
@@ -71,15 +76,31 @@ export function operationUrl(baseUrl: string, path: string): string {
 
 /** Sends one planned request with undici and records the exchange; timeouts and dropped connections become data. */
 export async function callOperation(plan: RequestPlan, options: CallOptions): Promise<Exchange> {
-  const url = operationUrl(options.baseUrl, plan.path);
+  if (plan.raw !== undefined) return sendRaw(plan.raw, options);
+  const target = new URL(operationUrl(options.baseUrl, plan.path.split('?')[0] ?? plan.path));
+  const query = new URLSearchParams(plan.path.split('?')[1] ?? '');
   const headers: Record<string, string> = { ...plan.headers };
-  const withToken = plan.sendToken && options.token !== undefined;
-  if (withToken) headers.authorization = `Bearer ${options.token}`;
+  const shownHeaders: Record<string, string> = { ...plan.headers };
+  const shownQuery = new URLSearchParams(query);
+  if (plan.withCredentials && options.credentialFor) {
+    const credentialFor = options.credentialFor;
+    applyCredentials(plan.security, (scheme) => credentialFor(scheme)?.value, { headers, query });
+    // The same credentials again, as placeholders, for every record and reproduced curl command.
+    applyCredentials(plan.security, (scheme) => credentialFor(scheme)?.shownAs, { headers: shownHeaders, query: shownQuery });
+  }
+  target.search = query.toString();
+  const url = target.href;
+  const shownUrl = new URL(target.href);
+  shownUrl.search = shownQuery.toString();
   const recorded: RecordedRequest = {
     method: plan.method,
-    url,
-    headers: withToken ? { ...headers, authorization: `Bearer ${TOKEN_PLACEHOLDER}` } : headers,
-    ...(plan.body === undefined ? {} : { body: plan.body }),
+    url: decodeURI(shownUrl.href),
+    headers: shownHeaders,
+    ...(plan.body === undefined
+      ? {}
+      : plan.body.length > RECORDED_BODY_CHARS
+        ? { body: plan.body.slice(0, RECORDED_BODY_CHARS), bodySize: plan.body.length }
+        : { body: plan.body }),
   };
   const started = performance.now();
   // One deadline for the whole exchange, so that a server that sends its body a byte at a time cannot hold the run.
@@ -135,4 +156,72 @@ function describeNetworkError(error: unknown): string {
   const cause = error.cause instanceof Error ? error.cause : undefined;
   const code = errorCode(error);
   return `${error.message}${cause && cause.message !== error.message ? ` (${cause.message})` : ''}${code && !error.message.includes(code) ? ` [${code}]` : ''}`;
+}
+
+/**
+ * Writes bytes no HTTP client would send (a header line without a colon) on a socket of its own, and reads the
+ * status line of the answer: enough to judge a refusal. Bounded by the timeout and by MAX_BODY_BYTES.
+ */
+function sendRaw(raw: string, options: CallOptions): Promise<Exchange> {
+  const base = new URL(options.baseUrl);
+  const recorded: RecordedRequest = { method: raw.split(' ')[0] ?? 'GET', url: base.href, headers: {}, raw };
+  const port = Number(base.port || (base.protocol === 'https:' ? 443 : 80));
+  const host = base.hostname.replace(/^\[|\]$/g, '');
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const socket =
+      base.protocol === 'https:'
+        ? connectTls({ host, port, servername: host, rejectUnauthorized: true })
+        : connectTcp({ host, port });
+    const timer = setTimeout(
+      () => finish({ kind: 'timeout', message: `no complete answer within ${options.timeoutMs} ms` }),
+      options.timeoutMs,
+    );
+    let done = false;
+    const finish = (failure?: Exchange['failure']): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString('latin1');
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
+      if (status === undefined) {
+        resolve({
+          request: recorded,
+          failure: failure ?? { kind: 'connection', message: 'the connection closed without an HTTP answer' },
+        });
+        return;
+      }
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of head.split('\r\n').slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const body = rest.join('\r\n\r\n');
+      resolve({
+        request: recorded,
+        response: {
+          status: Number(status),
+          headers,
+          body,
+          truncated: size > MAX_BODY_BYTES,
+          durationMs: performance.now() - started,
+        },
+      });
+    };
+    socket.once(base.protocol === 'https:' ? 'secureConnect' : 'connect', () => socket.end(raw));
+    socket.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else finish();
+    });
+    socket.on('end', () => finish());
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const kind = error.code !== undefined && UNREACHABLE.has(error.code) ? 'unreachable' : 'connection';
+      finish({ kind, message: describeNetworkError(error) });
+    });
+  });
 }

@@ -1,23 +1,29 @@
 import { relative } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import {
+  applyCredentials,
+  buildCases,
+  type CaseKind,
+  CHECKS,
+  type CheckContext,
+  type CheckName,
   type Contract,
+  type ContractCase,
   ContractLoadError,
-  DOCUMENT_PATH,
+  checksFor,
+  envelopeFor,
   type GapPolicy,
-  loadContract,
-  loadGapPolicy,
-  resolvePointer,
-  type SchemaObject,
-} from '../openapi/index.ts';
+  type JudgedCase,
+  operationLabel,
+  runCheck,
+  type Violation,
+  validatorCache,
+} from '../engine/index.ts';
+import { DOCUMENT_PATH, loadContract, policyFor } from '../openapi/index.ts';
 import { createRedactor, type Redactor } from '../runtime/redact.ts';
-import { buildCases, type CaseKind, type ContractCase } from './build-cases.ts';
-import { callOperation, type Exchange } from './call-operation.ts';
+import { callOperation, credentialSource, type Exchange } from './call-operation.ts';
 import { describeUnsendableToken } from './check-token.ts';
-import { validatorCache } from './compile-validators.ts';
 import { type ContractSettings, isLoopbackUrl, settingsProblem } from './contract-settings.ts';
-import { type CheckContext, checksFor, runCheck } from './find-violations.ts';
-import { CHECKS, type CheckName, type Violation } from './violations.ts';
 
 export type CheckState = 'passed' | 'failed' | 'warned' | 'skipped';
 
@@ -70,7 +76,7 @@ export interface PreparedRun {
   readonly settings: ContractSettings;
   readonly cases: readonly ContractCase[];
   /** What the checks need, the run's redactor among it. */
-  readonly context: CheckContext;
+  readonly context: CheckContext & { readonly redactor: Redactor };
   /** Why cases that change state are not sent, when they are not (a host outside loopback). */
   readonly mutationsBlocked?: string;
 }
@@ -83,19 +89,33 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
   const problem = settingsProblem(settings);
   if (problem) throw new CannotJudge(problem);
   const host = new URL(settings.baseUrl).host;
-  if (!settings.token) {
-    throw new CannotJudge(
-      `No token: set CONTRACT_TOKEN to a bearer token that ${host} accepts; without one every valid request is refused and nothing can be judged.`,
-    );
+  for (const value of [settings.token, ...Object.values(settings.credentials ?? {})]) {
+    const unsendable = value === undefined ? undefined : describeUnsendableToken(value);
+    if (unsendable) throw new CannotJudge(unsendable);
   }
-  const unsendable = describeUnsendableToken(settings.token);
-  if (unsendable) throw new CannotJudge(unsendable);
-  const redactor = createRedactor({ token: settings.token, urls: [settings.baseUrl] });
+  const redactor = createRedactor({
+    token: settings.token,
+    urls: [settings.baseUrl],
+    others: Object.values(settings.credentials ?? {}),
+  });
   const { contract, context } = await loadChecks({ ...settings, redactor });
   const { documentLabel } = context;
+  if (contract.operations.length === 0) throw new CannotJudge(`${documentLabel} documents no operation to check.`);
+  // Every operation that asks for credentials must get a valid set, or its valid requests judge nothing.
+  const valueFor = credentialSource(settings);
+  for (const operation of contract.operations) {
+    if (applyCredentials(operation.security, (scheme) => valueFor(scheme)?.value, { headers: {}, query: new URLSearchParams() }))
+      continue;
+    const wanted = operation.security.map((alternative) => alternative.map((scheme) => scheme.name).join(' and ')).join(', or ');
+    throw new CannotJudge(
+      settings.token === undefined
+        ? `No token: set CONTRACT_TOKEN to a bearer token that ${host} accepts (it serves API keys too; --credential NAME=VALUE gives one scheme its own); ${operationLabel(operation)} needs ${wanted}, and without it every valid request is refused and nothing can be judged.`
+        : `${operationLabel(operation)} needs ${wanted}, and no credential was given for it: pass --credential NAME=VALUE (for basic, VALUE is user:password).`,
+    );
+  }
   let cases: ContractCase[];
   try {
-    cases = buildCases(contract);
+    cases = buildCases(contract, context.policy);
   } catch (error) {
     throw new CannotJudge(`No cases can be built from ${documentLabel}: ${(error as Error).message}.`);
   }
@@ -113,54 +133,54 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
  */
 export async function loadChecks(options: {
   readonly documentPath: string;
-  readonly policyPath: string;
+  /** Default: the kit's policy for the kit's document, the default policy for any other. */
+  readonly policyPath?: string | undefined;
   readonly strict: boolean;
   readonly redactor: Redactor;
-}): Promise<{ contract: Contract; context: CheckContext }> {
+}): Promise<{ contract: Contract; context: CheckContext & { readonly redactor: Redactor } }> {
   let contract: Contract;
   let policy: GapPolicy;
+  let context: CheckContext & { readonly redactor: Redactor };
   try {
-    policy = loadGapPolicy(options.policyPath);
+    policy = policyFor(options.documentPath, options.policyPath);
     // The kit's own document is validated by lint:contract in every npm test, and ships validated; validating
     // it again costs a third of a run (compiling the OpenAPI 3.1 meta-schema). Any other document is validated.
     contract = await loadContract(options.documentPath, { validate: options.documentPath !== DOCUMENT_PATH });
+    context = {
+      policy,
+      envelope: envelopeFor(contract, policy),
+      strict: options.strict,
+      validatorFor: validatorCache(),
+      documentLabel: relative(process.cwd(), contract.documentPath),
+      policyLabel:
+        options.policyPath === undefined && options.documentPath !== DOCUMENT_PATH
+          ? policy.path
+          : relative(process.cwd(), policy.path),
+      redactor: options.redactor,
+    };
   } catch (error) {
     throw error instanceof ContractLoadError ? new CannotJudge(error.message) : error;
   }
-  const documentLabel = relative(process.cwd(), contract.documentPath);
-  const errorEnvelopeSchema = resolvePointer(contract.document, policy.errorEnvelope.schema);
-  if (errorEnvelopeSchema === null || typeof errorEnvelopeSchema !== 'object') {
-    throw new CannotJudge(
-      `The gap policy's errorEnvelope.schema ${policy.errorEnvelope.schema} names no schema in ${documentLabel}; expected e.g. #/components/schemas/EnableMfaError.`,
-    );
-  }
-  return {
-    contract,
-    context: {
-      policy,
-      strict: options.strict,
-      validatorFor: validatorCache(),
-      documentLabel,
-      policyLabel: relative(process.cwd(), policy.path),
-      errorEnvelopeSchema: errorEnvelopeSchema as SchemaObject,
-      redactor: options.redactor,
-    },
-  };
+  return { contract, context };
 }
 
 /** Sends one case's request with the run's token and timeout. */
 function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher): Promise<Exchange> {
   return callOperation(testCase.request, {
     baseUrl: run.settings.baseUrl,
-    token: run.settings.token,
+    credentialFor: credentialSource(run.settings),
     timeoutMs: run.settings.timeoutMs,
     dispatcher,
   });
 }
 
 /** Runs every check of a case on its exchange; the result is redacted by the context's redactor, ready to show or store. */
-export function judgeExchange(context: CheckContext, testCase: ContractCase, exchange: Exchange): CaseResult {
-  const checks = checksFor(testCase.kind).map((check): CheckResult => {
+export function judgeExchange(
+  context: CheckContext & { readonly redactor: Redactor },
+  testCase: JudgedCase & { readonly id: string },
+  exchange: Exchange,
+): CaseResult {
+  const checks = checksFor(testCase).map((check): CheckResult => {
     const outcome = runCheck(check, testCase, exchange, context);
     if (outcome.kind === 'fail') return { check, state: 'failed', violations: outcome.violations };
     if (outcome.kind === 'skip') return { check, state: 'skipped', note: outcome.reason, violations: [] };
@@ -247,7 +267,7 @@ export async function checkImplementation(settings: ContractSettings): Promise<C
         results.get(testCase.id) ?? {
           id: testCase.id,
           kind: testCase.kind,
-          checks: checksFor(testCase.kind).map((check) => ({
+          checks: checksFor(testCase).map((check) => ({
             check,
             state: 'skipped',
             note: prepared.mutationsBlocked ?? 'not sent',

@@ -8,7 +8,10 @@ export interface ContractSettings {
   readonly strict: boolean;
   readonly allowMutations: boolean;
   readonly documentPath: string;
-  readonly policyPath: string;
+  /** The gap policy; absent: the kit's own for the kit's document, the default policy for any other. */
+  readonly policyPath?: string | undefined;
+  /** Credentials by security scheme name (an API key, user:password for basic); CONTRACT_TOKEN serves the rest. */
+  readonly credentials?: Readonly<Record<string, string>>;
 }
 
 /** The longest a timer can wait in Node.js (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
@@ -26,7 +29,7 @@ export function settingsProblem(settings: ContractSettings): string | undefined 
   if (!Number.isInteger(settings.timeoutMs) || settings.timeoutMs < 1 || settings.timeoutMs > MAX_TIMEOUT_MS) {
     return `The timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (the longest a timer can wait); got ${settings.timeoutMs}.`;
   }
-  if (!isAbsolute(settings.documentPath) || !isAbsolute(settings.policyPath)) {
+  if (!isAbsolute(settings.documentPath) || (settings.policyPath !== undefined && !isAbsolute(settings.policyPath))) {
     return 'The document and gap policy paths must be absolute.';
   }
   return undefined;

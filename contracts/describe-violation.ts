@@ -1,6 +1,6 @@
+import { VIOLATIONS, type Violation } from '../engine/index.ts';
 import type { Exchange } from './call-operation.ts';
 import { reproduceWithCurl } from './reproduce-with-curl.ts';
-import { VIOLATIONS, type Violation } from './violations.ts';
 
 /** Renders a violation as the lines a backend developer reads: what broke, where, expected, got, how to see it again. */
 export function describeViolation(caseId: string, violation: Violation, exchange: Exchange): string {

@@ -1,6 +1,6 @@
+import { CHECKS } from '../engine/index.ts';
 import { CHECK_STATES, type CheckState, type ContractReport, countByCheck } from './check-implementation.ts';
 import { describeCheck } from './describe-violation.ts';
-import { CHECKS } from './violations.ts';
 
 /**
  * The report as a backend developer reads it in a terminal or a CI log: each failure and warning described,

@@ -9,8 +9,16 @@ export function reproduceWithCurl(request: RecordedRequest): string {
     // Double quotes let the shell expand $CONTRACT_TOKEN; nothing else in such a header needs quoting.
     parts.push('-H', value.includes(TOKEN_PLACEHOLDER) ? `"${header}"` : shellQuote(header));
   }
+  if (request.raw !== undefined) {
+    // Bytes no HTTP client sends: written to a socket as they are.
+    const { hostname, port, protocol } = new URL(request.url);
+    return `printf %s ${shellQuote(request.raw)} | nc ${hostname} ${port || (protocol === 'https:' ? 443 : 80)}`;
+  }
   if (request.body !== undefined) parts.push('--data-raw', shellQuote(request.body));
-  return parts.join(' ');
+  const command = parts.join(' ');
+  return request.bodySize === undefined
+    ? command
+    : `${command}   # the body is cut here: the suite sent ${request.bodySize} characters`;
 }
 
 /** POSIX single-quoting: the only character that needs care inside '…' is the single quote itself. */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
+import { DOCUMENT_PATH } from '../openapi/index.ts';
 import { type CliOutcome, EXIT_NOT_JUDGED } from '../runtime/run-cli.ts';
 import { checkImplementation, exitCodeFor } from './check-implementation.ts';
 import { type ContractSettings, settingsProblem } from './contract-settings.ts';
@@ -19,7 +19,10 @@ repository: npm run contracts -- …).
   --strict            statuses outside the gap policy and refusals outside the error envelope fail instead of warn
   --report-dir DIR    write junit.xml and report.json (every request and response) there
   --allow-mutations   send the requests that could enable MFA even when the host is not loopback
-  --contract PATH     another version of the OpenAPI document (default openapi/flashback.yaml)
+  --contract PATH     another OpenAPI 3.0/3.1 document (default openapi/flashback.yaml)
+  --policy PATH       its gap policy (default: the kit's own for the kit's document, the default policy for another)
+  --credential NAME=VALUE  a credential for the security scheme NAME (an API key; user:password for basic);
+                      or CONTRACT_CREDENTIAL_<NAME>. CONTRACT_TOKEN serves every bearer-like scheme and API key
   --load N            instead of the cases: send N valid requests and check every answer
   --concurrency C     with --load, how many requests are in flight at once (default 10)
 Exit codes: 0 every check holds, 1 the implementation breaks the contract, 2 nothing could be judged.`;
@@ -37,6 +40,8 @@ const OPTIONS = {
   'report-dir': { type: 'string' },
   'allow-mutations': { type: 'boolean', default: false },
   contract: { type: 'string' },
+  policy: { type: 'string' },
+  credential: { type: 'string', multiple: true },
   load: { type: 'string' },
   concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -73,8 +78,9 @@ export function readContractCommand(
     strict: values.strict,
     allowMutations: values['allow-mutations'],
     documentPath: values.contract ? resolve(values.contract) : DOCUMENT_PATH,
-    policyPath: GAP_POLICY_PATH,
+    ...(values.policy === undefined ? {} : { policyPath: resolve(nonEmpty(values.policy, '--policy')) }),
     ...(token ? { token } : {}),
+    ...credentialsFrom(values.credential ?? [], env),
   };
   const problem = settingsProblem(settings);
   if (problem) throw new UsageError(problem);
@@ -99,6 +105,26 @@ export function readContractCommand(
     ...(load ? { load } : {}),
     ...(env.GITHUB_STEP_SUMMARY ? { stepSummary: env.GITHUB_STEP_SUMMARY } : {}),
   };
+}
+
+function nonEmpty(value: string, flag: string): string {
+  if (value === '') throw new UsageError(`${flag} needs a path; got an empty one.`);
+  return value;
+}
+
+/** --credential NAME=VALUE flags, then CONTRACT_CREDENTIAL_<NAME> variables, by scheme name. */
+function credentialsFrom(flags: readonly string[], env: NodeJS.ProcessEnv): { credentials?: Record<string, string> } {
+  const credentials: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith('CONTRACT_CREDENTIAL_') && value !== undefined)
+      credentials[name.slice('CONTRACT_CREDENTIAL_'.length)] = value;
+  }
+  for (const flag of flags) {
+    const equals = flag.indexOf('=');
+    if (equals < 1) throw new UsageError('--credential takes NAME=VALUE, NAME being a security scheme of the document.');
+    credentials[flag.slice(0, equals)] = flag.slice(equals + 1);
+  }
+  return Object.keys(credentials).length === 0 ? {} : { credentials };
 }
 
 function wholeNumber(raw: string, flag: string): number {

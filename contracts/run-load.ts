@@ -1,7 +1,7 @@
+import type { ViolationCode } from '../engine/index.ts';
 import { CannotJudge, type CaseResult, isBlocked, prepareRun, sendAndJudge, showBaseUrl } from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { describeViolation } from './describe-violation.ts';
-import type { ViolationCode } from './violations.ts';
 
 export interface LoadReport {
   /** The base URL as shown: a password in it is redacted. */

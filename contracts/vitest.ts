@@ -1,12 +1,11 @@
 // The vitest adapter: a backend team writing TypeScript calls describeContract() inside its own vitest files and
 // gets one test per check × case against its server. It only presents the core's report; it judges nothing itself.
 import { beforeAll, describe, test } from 'vitest';
-import { DOCUMENT_PATH, GAP_POLICY_PATH, loadContract } from '../openapi/index.ts';
-import { buildCases } from './build-cases.ts';
+import { buildCases, checksFor } from '../engine/index.ts';
+import { DOCUMENT_PATH, loadContract, policyFor } from '../openapi/index.ts';
 import { type CaseResult, type ContractReport, checkImplementation } from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { describeCheck } from './describe-violation.ts';
-import { checksFor } from './find-violations.ts';
 
 /** What describeContract needs; everything but the base URL and the token has the CLI's default. */
 export interface ContractOptions {
@@ -18,6 +17,8 @@ export interface ContractOptions {
   readonly allowMutations?: boolean;
   readonly documentPath?: string;
   readonly policyPath?: string;
+  /** Credentials by security scheme name, for schemes CONTRACT_TOKEN does not serve (basic: user:password). */
+  readonly credentials?: Readonly<Record<string, string>>;
 }
 
 /** A contract failure: its message is the whole description, so the stack is left out of it. */
@@ -32,7 +33,8 @@ class ContractViolation extends Error {
 /** Declares a describe block with one test per check × case of the document; the cases are sent once, in beforeAll. */
 export function describeContract(options: ContractOptions, name = 'contract'): void {
   describe(name, async () => {
-    const cases = buildCases(await loadContract(options.documentPath ?? DOCUMENT_PATH));
+    const documentPath = options.documentPath ?? DOCUMENT_PATH;
+    const cases = buildCases(await loadContract(documentPath), policyFor(documentPath, options.policyPath));
     let report: ContractReport | undefined;
     const results = new Map<string, CaseResult>();
     beforeAll(async () => {
@@ -41,7 +43,7 @@ export function describeContract(options: ContractOptions, name = 'contract'): v
     }, 120_000);
     for (const testCase of cases) {
       describe(testCase.id, () => {
-        for (const check of checksFor(testCase.kind)) {
+        for (const check of checksFor(testCase)) {
           test(check, async (context) => {
             if (report?.notJudged !== undefined) throw new Error(report.notJudged);
             const result = results.get(testCase.id);
@@ -66,6 +68,7 @@ function toSettings(options: ContractOptions): ContractSettings {
     strict: options.strict ?? false,
     allowMutations: options.allowMutations ?? false,
     documentPath: options.documentPath ?? DOCUMENT_PATH,
-    policyPath: options.policyPath ?? GAP_POLICY_PATH,
+    ...(options.policyPath === undefined ? {} : { policyPath: options.policyPath }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   };
 }

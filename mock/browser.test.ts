@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContract, type OperationContract } from '../openapi/index.ts';
+import { containsSubset, type OperationContract } from '../engine/index.ts';
+import { loadContract } from '../openapi/index.ts';
 import { launchChromium } from '../testing/launch-chromium.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
-import { containsSubset } from './contains-subset.ts';
 import { spawnMock } from './spawn-mock.ts';
 
 let mock: StartedProcess;

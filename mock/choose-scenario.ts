@@ -1,5 +1,4 @@
-import type { OperationContract, ResponseExample } from '../openapi/index.ts';
-import { containsSubset } from './contains-subset.ts';
+import { containsSubset, type OperationContract, operationLabel, type ResponseExample, responsesFor } from '../engine/index.ts';
 import type { Preferences } from './read-preferences.ts';
 
 export type Scenario =
@@ -12,7 +11,7 @@ export type Scenario =
  */
 export function chooseScenario(operation: OperationContract, preferences: Preferences, body: unknown): Scenario {
   const examples = operation.responses.flatMap((response) => response.examples);
-  const label = `${operation.method.toUpperCase()} ${operation.path}`;
+  const label = operationLabel(operation);
   if (preferences.example !== undefined) {
     const example = examples.find((candidate) => candidate.name === preferences.example);
     if (!example) {
@@ -32,19 +31,24 @@ export function chooseScenario(operation: OperationContract, preferences: Prefer
   const statuses = [...new Set(operation.responses.map((response) => response.status))].sort((a, b) => a - b);
   let status = statuses.find((candidate) => candidate >= 200 && candidate < 300) ?? statuses[0] ?? 200;
   if (preferences.code !== undefined) {
-    const asked = Number(preferences.code);
-    if (!statuses.includes(asked)) {
+    const asked = /^[1-5]\d\d$/.test(preferences.code) ? Number(preferences.code) : Number.NaN;
+    // Any status a key covers: an exact code, one inside a documented range (4XX), or any under default.
+    if (Number.isNaN(asked) || responsesFor(operation, asked).length === 0) {
+      const keys = [...new Set(operation.responses.map((response) => response.key))];
       return {
         kind: 'unknown',
-        sentence: `${label} documents no status "${preferences.code}"; choose code from: ${statuses.join(', ')}.`,
+        sentence: `${label} documents no status "${preferences.code}"; choose code from: ${keys.join(', ')}.`,
       };
     }
     status = asked;
   }
-  const candidates = examples.filter((example) => example.status === status);
+  const keysOfStatus = new Set(responsesFor(operation, status).map((response) => response.key));
+  const candidates = examples.filter((example) =>
+    operation.responses.some((response) => keysOfStatus.has(response.key) && response.examples.includes(example)),
+  );
   const example =
     candidates.find((candidate) => candidate.requestMatch !== undefined && containsSubset(body, candidate.requestMatch)) ??
     candidates.find((candidate) => candidate.requestMatch === undefined) ??
     candidates[0];
-  return example ? { kind: 'scenario', status, example } : { kind: 'scenario', status };
+  return example ? { kind: 'scenario', status, example: { ...example, status } } : { kind: 'scenario', status };
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Contract, errorEnvelopeJson, type GapPolicy } from '../openapi/index.ts';
-import { fileLabel } from '../openapi/locations.ts';
+import { type Contract, DEFAULT_POLICY_LABEL, envelopeBody, type GapPolicy } from '../engine/index.ts';
+import { fileLabel } from '../openapi/index.ts';
 import { flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
 import { answerRequest, createMockContext, type MockAnswer, type MockContext, SOURCE_HEADER } from './answer-request.ts';
 import { readBody } from './read-body.ts';
@@ -15,7 +15,8 @@ export interface MockServerOptions {
 
 /** What a request is answered from, the files named as users see them. */
 export function mockContext(contract: Contract, policy: GapPolicy): MockContext {
-  return createMockContext(contract, policy, fileLabel(contract.documentPath), fileLabel(policy.path));
+  const policyLabel = policy.path === DEFAULT_POLICY_LABEL ? DEFAULT_POLICY_LABEL : fileLabel(policy.path);
+  return createMockContext(contract, policy, fileLabel(contract.documentPath), policyLabel);
 }
 
 /** Builds the mock's HTTP server (not yet listening): the socket's side here, every decision in answerRequest. */
@@ -30,8 +31,8 @@ export function createMockServer(options: MockServerOptions): Server {
         // Only a bug of ours lands here: answer in the policy's shape rather than leave the client hanging.
         options.log?.(`${request.method} ${request.url} → failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!response.headersSent) {
-          const body = errorEnvelopeJson(context.policy, 'The mock failed to answer; see its log.');
-          response.writeHead(500, { 'content-type': 'application/json' }).end(body);
+          const body = envelopeBody(context.envelope, 'The mock failed to answer; see its log.', 500);
+          response.writeHead(500, { 'content-type': context.envelope.contentType }).end(body);
         } else {
           response.destroy();
         }
@@ -63,11 +64,11 @@ function rawRefusal(context: MockContext, sentence: string): string {
   return rawHttpAnswer(
     rule.mock.status,
     {
-      'content-type': 'application/json',
+      'content-type': context.envelope.contentType,
       [SOURCE_HEADER]: `${context.policyLabel}#${rule.pointer}`,
       'access-control-allow-origin': '*',
     },
-    errorEnvelopeJson(context.policy, sentence),
+    envelopeBody(context.envelope, sentence, rule.mock.status),
   );
 }
 

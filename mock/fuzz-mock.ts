@@ -1,7 +1,7 @@
 import { METHODS } from 'node:http';
 import fc from 'fast-check';
 import { type Dispatcher, request } from 'undici';
-import type { Contract, GapPolicy } from '../openapi/index.ts';
+import { type Contract, envelopeFor, type GapPolicy } from '../engine/index.ts';
 
 export interface FuzzOptions {
   readonly baseUrl: string;
@@ -95,7 +95,7 @@ function askedForScenario(input: FuzzRequest): boolean {
 export async function fuzzMock(options: FuzzOptions): Promise<FuzzReport> {
   const statuses: Record<string, number> = {};
   const seed = options.seed ?? Date.now() % 2 ** 31;
-  const { flagProperty, messageProperty } = options.policy.errorEnvelope;
+  const { flagProperty, messageProperty } = envelopeFor(options.contract, options.policy);
   const property = fc.asyncProperty(randomRequests(options.contract, options.policy), async (input) => {
     const url = new URL(`${new URL(options.baseUrl).origin}${input.path}`);
     for (const [name, value] of input.query) url.searchParams.append(name, value);
@@ -121,7 +121,12 @@ export async function fuzzMock(options: FuzzOptions): Promise<FuzzReport> {
     const type = String(response.headers['content-type'] ?? '');
     if (input.method !== 'HEAD' && response.statusCode >= 400 && type.startsWith('application/json')) {
       const body = JSON.parse(text) as Record<string, unknown>;
-      if (body[flagProperty] !== false || typeof body[messageProperty] !== 'string') {
+      if (
+        flagProperty === undefined ||
+        messageProperty === undefined ||
+        body[flagProperty] !== false ||
+        typeof body[messageProperty] !== 'string'
+      ) {
         throw new Error(`a ${response.statusCode} refusal without the error envelope: ${text.slice(0, 200)}`);
       }
     }

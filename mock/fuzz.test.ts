@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Contract, type GapPolicy, loadContract, loadGapPolicy } from '../openapi/index.ts';
+import type { Contract, GapPolicy } from '../engine/index.ts';
+import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
 import { fuzzMock } from './fuzz-mock.ts';
 import { spawnMock } from './spawn-mock.ts';

@@ -1,5 +1,4 @@
-import { withoutCycles } from '../contracts/compile-validators.ts';
-import type { SchemaObject } from '../openapi/index.ts';
+import { type SchemaObject, withoutCycles } from '../engine/index.ts';
 import type { Preferences } from './read-preferences.ts';
 
 export type Generation =

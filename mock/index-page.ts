@@ -1,7 +1,16 @@
-import { buildCases, type ContractCase } from '../contracts/build-cases.ts';
-import type { Contract, GapPolicy, GapRuleId, OperationContract, ResponseExample } from '../openapi/index.ts';
+import {
+  applyCredentials,
+  buildCases,
+  type Contract,
+  type ContractCase,
+  containsSubset,
+  type GapPolicy,
+  type GapRuleId,
+  type OperationContract,
+  type ResponseExample,
+  type SecuritySchemeContract,
+} from '../engine/index.ts';
 import { FAULTS, MAX_DELAY_MS } from './choose-delivery.ts';
-import { containsSubset } from './contains-subset.ts';
 
 /**
  * Renders the page served at GET /: each operation, its scenarios (by query and by header) and the refusals a
@@ -9,9 +18,12 @@ import { containsSubset } from './contains-subset.ts';
  * negative and auth cases, one per gap-policy rule, so the page shows requests the suite also sends.
  */
 export function renderIndexPage(contract: Contract, policy: GapPolicy, origin: string): string {
-  const cases = buildCases(contract);
+  const cases = buildCases(contract, policy);
   const sections = contract.operations
-    .map((operation) => renderOperation(operation, origin) + renderRefusals(operation, cases, policy, origin))
+    .map(
+      (operation) =>
+        renderOperation(operation, filledPath(operation, cases), origin) + renderRefusals(operation, cases, policy, origin),
+    )
     .join('\n');
   const faults = Object.entries(FAULTS)
     .map(([name, what]) => `<li><code>?__fault=${escapeHtml(name)}</code>: ${escapeHtml(what)}</li>`)
@@ -20,7 +32,7 @@ export function renderIndexPage(contract: Contract, policy: GapPolicy, origin: s
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escapeHtml(contract.title)} mock</title>
+<title>${escapeHtml(contract.title)} ${escapeHtml(contract.version)} mock</title>
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }
 code, pre { font: 13px ui-monospace, monospace; }
@@ -38,6 +50,7 @@ button { font: inherit; cursor: pointer; }
 the <code>X-Mock-Source</code> header says which. Any bearer token is accepted, as long as it is one word (RFC 6750).
 The same answers come in-process, with no server, from the MSW handlers of <code>flashback-contract-kit/msw</code>.</p>
 ${sections}
+${renderNotJudged(contract)}
 <h2>Delays, faults and generated bodies</h2>
 <ul>
 <li><code>?__delay=MS</code> or <code>Prefer: delay=MS</code>: hold the answer (0 to ${MAX_DELAY_MS} ms)</li>
@@ -54,14 +67,14 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
 `;
 }
 
-function renderOperation(operation: OperationContract, origin: string): string {
+function renderOperation(operation: OperationContract, path: string, origin: string): string {
   const rows = operation.responses
     .flatMap((response) => response.examples)
     .map((example, index) => {
       const id = `${operation.operationId}-${index}`;
       const forms = `<code>?__example=${escapeHtml(example.name)}</code><br><code>Prefer: example=${escapeHtml(example.name)}</code>`;
       return `<tr><td><code>${escapeHtml(example.name)}</code><br>${forms}</td><td>${example.status}</td><td>${escapeHtml(example.summary ?? '')}</td>
-<td><pre id="${escapeHtml(id)}">${escapeHtml(fetchSnippet(operation, example, origin))}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
+<td><pre id="${escapeHtml(id)}">${escapeHtml(fetchSnippet(operation, path, example, origin))}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
     })
     .join('\n');
   return `<h2><code>${escapeHtml(operation.method.toUpperCase())} ${escapeHtml(operation.path)}</code>: ${escapeHtml(operation.summary)}</h2>
@@ -83,13 +96,15 @@ function renderRefusals(operation: OperationContract, cases: readonly ContractCa
       const rule = policy.rules[c.rule];
       const id = `${operation.operationId}-refusal-${index}`;
       const headers: Record<string, string> = { ...c.request.headers };
-      if (c.request.sendToken) headers.authorization = 'Bearer any-token';
+      const query = new URLSearchParams(c.request.path.split('?')[1] ?? '');
+      if (c.request.withCredentials) applyCredentials(c.request.security, anyCredential, { headers, query });
       const init = [
         `method: '${c.request.method}'`,
         `headers: ${JSON.stringify(headers)}`,
         ...(c.request.body === undefined ? [] : [`body: ${JSON.stringify(c.request.body)}`]),
       ];
-      const snippet = `const response = await fetch('${origin}${operation.path}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
+      const target = `${c.request.path.split('?')[0] ?? ''}${query.size > 0 ? `?${query}` : ''}`;
+      const snippet = `const response = await fetch('${origin}${target}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
       return `<tr><td><code>${escapeHtml(rule.id)}</code></td><td>${rule.mock.status}</td><td>${escapeHtml(rule.when)}</td>
 <td><pre id="${escapeHtml(id)}">${escapeHtml(snippet)}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
     })
@@ -102,21 +117,45 @@ ${rows}
 }
 
 /** A snippet that selects the scenario by query parameter, with a request body the example answers. */
-function fetchSnippet(operation: OperationContract, example: ResponseExample, origin: string): string {
+function fetchSnippet(operation: OperationContract, path: string, example: ResponseExample, origin: string): string {
   const requestExamples = operation.requestBody?.examples ?? [];
   const match = example.requestMatch;
   const body =
     requestExamples.find((candidate) => match !== undefined && containsSubset(candidate.value, match))?.value ??
     requestExamples[0]?.value;
   const headers: Record<string, string> = {};
-  if (operation.requiresBearer) headers.Authorization = 'Bearer any-token';
-  if (body !== undefined) headers['Content-Type'] = operation.requestBody?.contentType ?? 'application/json';
+  const query = new URLSearchParams({ __example: example.name });
+  applyCredentials(operation.security, anyCredential, { headers, query });
+  if (body !== undefined) headers['content-type'] = operation.requestBody?.contentType ?? 'application/json';
   const init = [
     `method: '${operation.method.toUpperCase()}'`,
     `headers: ${JSON.stringify(headers)}`,
     ...(body === undefined ? [] : [`body: JSON.stringify(${JSON.stringify(body)})`]),
   ];
-  return `const response = await fetch('${origin}${operation.path}?__example=${encodeURIComponent(example.name)}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
+  return `const response = await fetch('${origin}${path}?${query}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
+}
+
+/** The operation's path with its parameters filled, as the suite's valid request has it. */
+function filledPath(operation: OperationContract, cases: readonly ContractCase[]): string {
+  const valid = cases.find((c) => c.operation === operation && c.kind === 'positive');
+  return valid?.request.path.split('?')[0] ?? operation.path;
+}
+
+/** The mock takes any credential of the right form: the snippets show one. */
+function anyCredential(scheme: SecuritySchemeContract): string {
+  return scheme.kind === 'basic' ? 'any-user:any-password' : 'any-token';
+}
+
+/** What the document uses that the kit passes over: listed, never hidden. */
+function renderNotJudged(contract: Contract): string {
+  if (contract.notJudged.length === 0) return '';
+  const items = contract.notJudged
+    .map(
+      (feature) =>
+        `<li>${escapeHtml(feature.feature)} at <code>#${escapeHtml(feature.pointer)}</code>: ${escapeHtml(feature.advice)}</li>`,
+    )
+    .join('');
+  return `<h2>Not judged</h2>\n<p>The document uses these, which the mock and the suite pass over:</p>\n<ul>${items}</ul>`;
 }
 
 function escapeHtml(text: string): string {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, type ResponseExample } from '../openapi/index.ts';
+import type { ResponseExample } from '../engine/index.ts';
+import { DOCUMENT_PATH, GAP_POLICY_PATH, loadContract } from '../openapi/index.ts';
 import { type RunningMock, startMock } from './start-mock.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'mock-reload-'));

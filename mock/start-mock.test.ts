@@ -1,19 +1,17 @@
 import { createConnection } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validatorCache } from '../contracts/compile-validators.ts';
 import {
   type Contract,
+  containsSubset,
   type GapPolicy,
   type GapRuleId,
-  loadContract,
-  loadGapPolicy,
   type OperationContract,
-} from '../openapi/index.ts';
+  validatorCache,
+} from '../engine/index.ts';
+import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { cliArgs } from '../testing/cli.ts';
-
 import type { StartedProcess } from '../testing/start-process.ts';
-import { containsSubset } from './contains-subset.ts';
 import { spawnMock } from './spawn-mock.ts';
 
 // The real mock, as `npm run mock` starts it, on a free port; every expectation is read from the document and the policy.
@@ -63,8 +61,9 @@ function expectPolicyError(answer: Awaited<ReturnType<typeof call>>, rule: GapRu
   for (const [name, value] of Object.entries(policy.rules[rule].mock.headers))
     expect(answer.headers[name.toLowerCase()]).toBe(value);
   const body = answer.json() as Record<string, unknown>;
-  expect(body[policy.errorEnvelope.flagProperty]).toBe(false);
-  const sentence = body[policy.errorEnvelope.messageProperty];
+  const { flagProperty = '', messageProperty = '' } = policy.errorEnvelope ?? {};
+  expect(body[flagProperty]).toBe(false);
+  const sentence = body[messageProperty];
   expect(typeof sentence).toBe('string');
   for (const word of mentions) expect(sentence).toContain(word);
 }
@@ -72,7 +71,7 @@ function expectPolicyError(answer: Awaited<ReturnType<typeof call>>, rule: GapRu
 describe('npm run mock', () => {
   it('prints its URL and a command to try once it answers', () => {
     expect(mock.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
-    expect(mock.output()).toMatch(/try: curl -X POST http:\/\/127\.0\.0\.1:\d+\S+ -H 'Authorization: Bearer/);
+    expect(mock.output()).toMatch(/try: curl -X POST 'http:\/\/127\.0\.0\.1:\d+\S+' -H 'Authorization: Bearer/);
   });
 
   it('answers each enum value with the 200 example that belongs to it', async () => {

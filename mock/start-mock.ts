@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Contract, DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { applyCredentials, buildCases, type Contract, type GapPolicy } from '../engine/index.ts';
+import { DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, policyFor } from '../openapi/index.ts';
 import type { CliOutcome } from '../runtime/run-cli.ts';
 import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import type { MockContext } from './answer-request.ts';
@@ -21,30 +23,34 @@ export interface MockOptions {
 
 export interface RunningMock {
   readonly url: string;
-  /** The contract served now (after the last good reload). */
+  /** The contract served now (after the last good reload), and the policy it is served under. */
   readonly contract: Contract;
+  readonly policy: GapPolicy;
   /** Stops watching, stops listening and ends every open connection, hung ones included. */
   close(): Promise<void>;
 }
 
 /** Reads the document and the policy; throws when either does not load. */
-async function loadDocuments(documentPath: string, policyPath: string, validate: boolean): Promise<MockContext> {
-  // The first start skips validation (lint:contract validates the kit's document; docs/decisions/0004); a reload
-  // validates, so that a broken edit is refused and the last good version keeps serving.
-  const contract = await loadContract(documentPath, { validate });
-  return mockContext(contract, loadGapPolicy(policyPath));
+async function loadDocuments(documentPath: string, policyPath: string | undefined, validate: boolean): Promise<MockContext> {
+  // The kit's document skips validation on the first start (lint:contract validates it; docs/decisions/0004);
+  // any other document, and every reload, is validated, so that a broken edit is refused and the last good
+  // version keeps serving.
+  const contract = await loadContract(documentPath, { validate: validate || documentPath !== DOCUMENT_PATH });
+  return mockContext(contract, policyFor(documentPath, policyPath));
 }
 
 /** Loads the contract and the gap policy, and serves the mock on host:port (port 0 picks a free one). */
 export async function startMock(options: MockOptions): Promise<RunningMock> {
   const documentPath = options.documentPath ?? DOCUMENT_PATH;
-  const policyPath = options.policyPath ?? GAP_POLICY_PATH;
+  const { policyPath } = options;
   let current = await loadDocuments(documentPath, policyPath, false);
+  // The kit's policy is read for the kit's document and, as the default policy's rules, for any other.
+  const watched = [documentPath, policyPath ?? GAP_POLICY_PATH];
   const server = createMockServer({ current: () => current, ...(options.log ? { log: options.log } : {}) });
   const watcher =
     options.watch === false
       ? undefined
-      : watchFiles([documentPath, policyPath], async () => {
+      : watchFiles(watched, async () => {
           try {
             current = await loadDocuments(documentPath, policyPath, true);
             const examples = current.contract.operations.flatMap((o) => o.responses.flatMap((r) => r.examples)).length;
@@ -65,6 +71,9 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
     get contract() {
       return current.contract;
     },
+    get policy() {
+      return current.policy;
+    },
     close: async () => {
       watcher?.close();
       await closeServer(server);
@@ -72,42 +81,73 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
   };
 }
 
-export const MOCK_USAGE = `Usage: flashback-contract mock [--host HOST] [--port PORT] [--quiet]   (in this repository: npm run mock -- …)
+export const MOCK_USAGE = `Usage: flashback-contract mock [--host HOST] [--port PORT] [--quiet] [--contract PATH] [--policy PATH]
+       (in this repository: npm run mock -- …)
 
-Serves a mock of openapi/flashback.yaml. HOST and PORT may also come from the environment.
-  --host   address to listen on (default 127.0.0.1)
-  --port   port to listen on (default 4010; 0 picks a free one)
-  --quiet  do not print a line per request`;
+Serves a mock of openapi/flashback.yaml, or of another OpenAPI 3.0/3.1 document. HOST and PORT may also come
+from the environment.
+  --host      address to listen on (default 127.0.0.1)
+  --port      port to listen on (default 4010; 0 picks a free one)
+  --quiet     do not print a line per request
+  --contract  another OpenAPI document to serve (default openapi/flashback.yaml)
+  --policy    its gap policy (default: the kit's own for the kit's document, the default policy for another)`;
 
 /** Parses the mock's flags and environment; throws a RangeError sentence for a bad port. */
 export function readMockOptions(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): { help: boolean; quiet: boolean; host: string; port: number } {
+): { help: boolean; quiet: boolean; host: string; port: number; documentPath?: string; policyPath?: string } {
   const { values } = parseArgs({
     args: [...args],
     options: {
       host: { type: 'string' },
       port: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      contract: { type: 'string' },
+      policy: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
   const port = parsePort(values.port ?? env.PORT ?? '4010');
-  return { help: values.help, quiet: values.quiet, host: values.host ?? env.HOST ?? '127.0.0.1', port };
+  for (const [flag, value] of [
+    ['--contract', values.contract],
+    ['--policy', values.policy],
+  ] as const) {
+    if (value === '') throw new RangeError(`${flag} needs a path; got an empty one.`);
+  }
+  return {
+    help: values.help,
+    quiet: values.quiet,
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    ...(values.contract === undefined ? {} : { documentPath: resolve(values.contract) }),
+    ...(values.policy === undefined ? {} : { policyPath: resolve(values.policy) }),
+  };
 }
 
-/** A curl command for the first documented operation, with its first request example. */
+/** A curl command for the first documented operation: the suite's first valid request, with any credential. */
 export function tryCommand(mock: RunningMock): string | undefined {
-  const operation = mock.contract.operations[0];
-  if (!operation) return undefined;
-  const parts = [`curl -X ${operation.method.toUpperCase()} ${mock.url}${operation.path}`];
-  if (operation.requiresBearer) parts.push(`-H 'Authorization: Bearer any-token'`);
-  const body = operation.requestBody;
-  const value = body?.examples[0]?.value;
-  if (body && value !== undefined) parts.push(`-H 'Content-Type: ${body.contentType}'`, `-d '${JSON.stringify(value)}'`);
+  const valid = buildCases(mock.contract, mock.policy).find((c) => c.kind === 'positive');
+  if (!valid) return undefined;
+  const { request } = valid;
+  // The credentials first: the line a reader looks for.
+  const headers: Record<string, string> = {};
+  const query = new URLSearchParams(request.path.split('?')[1] ?? '');
+  applyCredentials(request.security, (scheme) => (scheme.kind === 'basic' ? 'any-user:any-password' : 'any-token'), {
+    headers,
+    query,
+  });
+  if (headers.authorization !== undefined) {
+    headers.Authorization = headers.authorization;
+    delete headers.authorization;
+  }
+  Object.assign(headers, request.headers);
+  const target = `${mock.url}${request.path.split('?')[0] ?? ''}${query.size > 0 ? `?${query}` : ''}`;
+  const parts = [`curl -X ${request.method} '${target}'`];
+  for (const [name, value] of Object.entries(headers)) if (name !== 'accept') parts.push(`-H '${name}: ${value}'`);
+  if (request.body !== undefined) parts.push(`-d '${request.body}'`);
   return parts.join(' ');
 }
 
@@ -126,7 +166,14 @@ export async function mockCommand(args: readonly string[], env: NodeJS.ProcessEn
   const stopped = stopSignal();
   let mock: RunningMock;
   try {
-    mock = await startMock({ host: options.host, port: options.port, onReload: print, ...(options.quiet ? {} : { log: print }) });
+    mock = await startMock({
+      host: options.host,
+      port: options.port,
+      onReload: print,
+      ...(options.quiet ? {} : { log: print }),
+      ...(options.documentPath === undefined ? {} : { documentPath: options.documentPath }),
+      ...(options.policyPath === undefined ? {} : { policyPath: options.policyPath }),
+    });
   } catch (error) {
     if (error instanceof ListenError) return { exitCode: 1, lines: [`✘ ${error.message}`] };
     throw error;

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContract, type OperationContract } from '../openapi/index.ts';
+import type { OperationContract } from '../engine/index.ts';
+import { loadContract } from '../openapi/index.ts';
 import { launchChromium } from '../testing/launch-chromium.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -6,10 +6,11 @@ import fc from 'fast-check';
 import { setupServer } from 'msw/node';
 import { type Dispatcher, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Contract, GapPolicy } from '../engine/index.ts';
 import { mockContext } from '../mock/create-mock-server.ts';
 import { type FuzzRequest, randomRequests } from '../mock/fuzz-mock.ts';
 import { type RunningMock, startMock } from '../mock/start-mock.ts';
-import { type Contract, type GapPolicy, loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { createHandlers } from './create-handlers.ts';
 
 /** What a client can tell about an answer: an outcome to compare, whichever way it travelled. */

@@ -2,8 +2,8 @@
 // Storybook or the browser (setupWorker), with no mock server running.
 import documents from 'flashback:kit-documents';
 import type { HttpHandler } from 'msw';
+import { contractFromDocument } from '../engine/index.ts';
 import { createMockContext, type MockContext } from '../mock/answer-request.ts';
-import { contractFromDocument } from '../openapi/contract.ts';
 import { createHandlers, type HandlerOptions } from './create-handlers.ts';
 
 export type { HandlerOptions };

@@ -1,19 +1,5 @@
-// The public surface of the contract: the document, the gap policy, and the code that reads them.
-export { ContractLoadError } from './contract-error.ts';
-export { errorEnvelope, errorEnvelopeJson } from './error-envelope.ts';
-export { toPointer } from './json-pointer.ts';
-export {
-  type Contract,
-  loadContract,
-  type NamedExample,
-  type OperationContract,
-  type RequestBodyContract,
-  type ResponseContract,
-  type ResponseExample,
-  resolvePointer,
-  type SchemaObject,
-} from './load-contract.ts';
-export { GAP_RULE_IDS, type GapPolicy, type GapRule, type GapRuleId, loadGapPolicy } from './load-gap-policy.ts';
-export { DOCUMENT_PATH, GAP_POLICY_PATH, TYPES_PATH } from './locations.ts';
-export { acceptsMediaType, isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';
-export { type Routable, type Route, routeOperation } from './route-operation.ts';
+// The document, the gap policy and the Node-only code that reads them from files. What the kit makes of them
+// (the contract model, the pipeline, the checks) is the engine's (engine/index.ts).
+export { loadContract } from './load-contract.ts';
+export { DEFAULT_POLICY_LABEL, loadGapPolicy, policyFor } from './load-gap-policy.ts';
+export { DOCUMENT_PATH, fileLabel, GAP_POLICY_PATH, TYPES_PATH } from './locations.ts';

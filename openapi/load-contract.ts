@@ -1,20 +1,13 @@
 import { statSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import type { OpenAPIV3_1 } from 'openapi-types';
-import { type Contract, contractFromDocument } from './contract.ts';
-import { ContractLoadError } from './contract-error.ts';
+import {
+  type Contract,
+  ContractLoadError,
+  compileEverySchema,
+  contractFromDocument,
+  type OpenApiDocument,
+} from '../engine/index.ts';
 import { DOCUMENT_PATH } from './locations.ts';
-
-export type {
-  Contract,
-  NamedExample,
-  OperationContract,
-  RequestBodyContract,
-  ResponseContract,
-  ResponseExample,
-  SchemaObject,
-} from './contract.ts';
-export { resolvePointer } from './contract.ts';
 
 /**
  * Documents already read in this process, by path and validation, with the file's size and time of change:
@@ -43,7 +36,7 @@ export function loadContract(documentPath: string = DOCUMENT_PATH, options: { va
 }
 
 async function readContract(documentPath: string, options: { validate?: boolean }): Promise<Contract> {
-  let document: OpenAPIV3_1.Document;
+  let document: OpenApiDocument;
   try {
     // validate() dereferences as well; it is the same parse the lint step runs, so a document the lint
     // accepts is a document the kit can read. Skipping it saves compiling the OpenAPI meta-schema (a quarter
@@ -51,9 +44,13 @@ async function readContract(documentPath: string, options: { validate?: boolean 
     // document in every npm test and a reload validates the edit.
     document = (
       options.validate === false ? await SwaggerParser.dereference(documentPath) : await SwaggerParser.validate(documentPath)
-    ) as OpenAPIV3_1.Document;
+    ) as OpenApiDocument;
   } catch (error) {
     throw new ContractLoadError(`The contract ${documentPath} does not load: ${(error as Error).message}`);
   }
-  return contractFromDocument(document, documentPath);
+  // Refused here, naming the feature or the schema and its pointer: what the engine does not implement, and any
+  // schema that does not compile (a reload then keeps the last good version; check stops before any request).
+  const contract = contractFromDocument(document, documentPath);
+  compileEverySchema(contract);
+  return contract;
 }

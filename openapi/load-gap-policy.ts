@@ -1,51 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
-import { ContractLoadError } from './contract-error.ts';
-import { GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
+import {
+  ContractLoadError,
+  DEFAULT_POLICY_LABEL,
+  defaultPolicyFrom,
+  GAP_RULE_IDS,
+  type GapPolicy,
+  type GapRule,
+  type GapRuleId,
+} from '../engine/index.ts';
+import { DOCUMENT_PATH, GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
 
-/**
- * The situations the code knows how to recognise. The policy file decides what each one means; the code only
- * decides which situation a request is in. A policy that lacks one of these is refused at load time.
- */
-export const GAP_RULE_IDS = [
-  'missing-credentials',
-  'invalid-credentials',
-  'missing-body',
-  'malformed-json',
-  'invalid-body',
-  'unsupported-media-type',
-  'not-acceptable',
-  'body-too-large',
-  'unknown-path',
-  'method-not-allowed',
-  'malformed-request',
-  'unknown-scenario',
-] as const;
-
-export type GapRuleId = (typeof GAP_RULE_IDS)[number];
-
-export interface GapRule {
-  readonly id: GapRuleId;
-  readonly when: string;
-  readonly cite?: string;
-  readonly allowedStatuses: readonly number[];
-  readonly mock: { readonly status: number; readonly headers: Readonly<Record<string, string>> };
-  /** JSON pointer of the rule inside the policy file, for provenance and reports. */
-  readonly pointer: string;
-}
-
-export interface GapPolicy {
-  readonly path: string;
-  readonly errorEnvelope: { readonly schema: string; readonly flagProperty: string; readonly messageProperty: string };
-  readonly outsidePolicyStatus: 'warn' | 'fail';
-  readonly maxRequestBodyBytes: number;
-  readonly rules: Readonly<Record<GapRuleId, GapRule>>;
-}
+export { GAP_RULE_IDS, type GapPolicy, type GapRule, type GapRuleId } from '../engine/index.ts';
 
 interface GapPolicyFile {
   version: 1;
-  errorEnvelope: GapPolicy['errorEnvelope'];
+  errorEnvelope?: GapPolicy['errorEnvelope'];
   outsidePolicyStatus: 'warn' | 'fail';
   maxRequestBodyBytes: number;
   rules: Record<
@@ -98,9 +69,21 @@ export function loadGapPolicy(path: string = GAP_POLICY_PATH): GapPolicy {
   }
   return {
     path,
-    errorEnvelope: raw.errorEnvelope,
+    ...(raw.errorEnvelope ? { errorEnvelope: raw.errorEnvelope } : {}),
     outsidePolicyStatus: raw.outsidePolicyStatus,
     maxRequestBodyBytes: raw.maxRequestBodyBytes,
     rules,
   };
 }
+
+/**
+ * The policy a document is judged under: the one named, else the kit's own for the kit's document, else the
+ * default policy (the kit's rules; the envelope taken from the document's own error responses).
+ */
+export function policyFor(documentPath: string, policyPath?: string): GapPolicy {
+  if (policyPath !== undefined) return loadGapPolicy(policyPath);
+  const kit = loadGapPolicy(GAP_POLICY_PATH);
+  return documentPath === DOCUMENT_PATH ? kit : defaultPolicyFrom(kit);
+}
+
+export { DEFAULT_POLICY_LABEL };

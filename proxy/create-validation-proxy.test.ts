@@ -104,7 +104,7 @@ describe('the validation proxy', () => {
         expect((await post(url, { 'content-type': 'application/json' }, validBody)).status).toBe(200);
         await settled();
         expect(findings.map(describeFinding)).toEqual([
-          `client mistake: POST ${path}: it has no Authorization header (gap policy rule missing-credentials)`,
+          `client mistake: POST ${path}: it has no Authorization header (at /headers/authorization) (gap policy rule missing-credentials)`,
           expect.stringMatching(new RegExp(`^✘ AUTH_NOT_ENFORCED \\(auth_enforced\\) POST ${path} → 200: `)),
         ]);
       });
@@ -123,7 +123,7 @@ describe('the validation proxy', () => {
         await settled();
         const text = findings.map(describeFinding).join('\n');
         expect(text).not.toContain(TOKEN.slice(0, 8));
-        expect(text).toContain('its Content-Type is "text/plain", not application/json');
+        expect(text).toContain('its Content-Type is "text/plain"; it takes application/json (at /headers/content-type)');
       });
     });
   });

@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent, type Dispatcher, errors } from 'undici';
-import { MAX_BODY_BYTES } from '../contracts/call-operation.ts';
-import { errorEnvelopeJson } from '../openapi/index.ts';
+import { envelopeBody, MAX_BODY_BYTES } from '../engine/index.ts';
 import { endToEndHeaders, flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
 import { type CappedBody, tapCapped } from '../runtime/read-capped.ts';
 import { closeServer } from '../runtime/server-lifecycle.ts';
@@ -43,7 +42,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
   let seen = 0;
   const refuse = (status: number, sentence: string): { status: number; body: string } => ({
     status,
-    body: errorEnvelopeJson(checks.context.policy, sentence),
+    body: envelopeBody(checks.context.envelope, sentence, status),
   });
 
   const server = createServer((incoming, outgoing) => {

@@ -1,14 +1,20 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ContractCase } from '../contracts/build-cases.ts';
-import { type Exchange, type FailureKind, MAX_BODY_BYTES } from '../contracts/call-operation.ts';
-import { judgeExchange } from '../contracts/check-implementation.ts';
-import { classifyRequest } from '../contracts/classify-request.ts';
-import type { CheckContext } from '../contracts/find-violations.ts';
-import type { Violation } from '../contracts/violations.ts';
-import type { Contract, GapRuleId } from '../openapi/index.ts';
+import { judgeExchange } from '../contracts/index.ts';
+import {
+  type CaseKind,
+  type CheckContext,
+  type Contract,
+  type Exchange,
+  type FailureKind,
+  type GapRuleId,
+  judgeRequest,
+  MAX_BODY_BYTES,
+  type Violation,
+  validatorCache,
+} from '../engine/index.ts';
 import { flattenHeaders, HOP_BY_HOP } from '../runtime/http-headers.ts';
 import type { CappedBody } from '../runtime/read-capped.ts';
-import { createRedactor } from '../runtime/redact.ts';
+import { createRedactor, type Redactor } from '../runtime/redact.ts';
 import { decodeBody } from './decode-body.ts';
 import type { Upstream } from './upstream-target.ts';
 
@@ -49,7 +55,7 @@ export type ProxyFinding =
 
 export interface ProxyChecks {
   readonly contract: Contract;
-  readonly context: CheckContext;
+  readonly context: CheckContext & { readonly redactor: Redactor };
 }
 
 /**
@@ -62,25 +68,44 @@ export function judgeObserved(checks: ProxyChecks, upstream: Upstream, observed:
   const method = observed.method.toUpperCase();
   const path = redactor.text(observed.path);
   const request = decodeBody(observed.requestBody, header(observed.headers['content-encoding']), MAX_BODY_BYTES);
-  const seen = classifyRequest(checks.contract, checks.context.policy, checks.context.validatorFor, {
-    method,
-    path: observed.path,
-    headers: observed.headers,
-    body: { text: request.text, size: observed.requestBody.size },
-  });
-  if (seen.kind === 'unrouted') return [{ kind: 'client', method, path, rule: seen.rule, problem: redactor.text(seen.problem) }];
-  const findings: ProxyFinding[] = seen.rule
-    ? [{ kind: 'client', method, path, rule: seen.rule, problem: redactor.excerpt(seen.problems.join('; '), 300) }]
+  const headers = flattenHeaders(observed.headers);
+  // The request is read through the engine's pipeline, as the mock and the suite's reference server read it.
+  const verdict = judgeRequest(
+    { contract: checks.contract, policy: checks.context.policy, validatorFor: validatorCache() },
+    {
+      method,
+      path: observed.path,
+      query: new URLSearchParams(observed.query),
+      headers,
+      body:
+        observed.requestBody.size === 0
+          ? { kind: 'none' }
+          : observed.requestBody.size > MAX_BODY_BYTES
+            ? { kind: 'too-large', limit: MAX_BODY_BYTES }
+            : { kind: 'read', text: request.text, size: observed.requestBody.size },
+    },
+  );
+  const refusal = verdict.kind === 'refused' ? verdict.refusal : undefined;
+  const findings: ProxyFinding[] = refusal
+    ? [
+        {
+          kind: 'client',
+          method,
+          path,
+          rule: refusal.rule,
+          problem: redactor.excerpt(`${refusal.problem} (at ${refusal.pointer})`, 300),
+        },
+      ]
     : [];
-  const testCase: ContractCase = {
+  const kind: CaseKind = !refusal ? 'positive' : refusal.stage === 'security' ? 'auth' : 'negative';
+  const testCase: Parameters<typeof judgeExchange>[1] = {
     id: `${method} ${observed.path}`,
-    kind: seen.kind,
-    operation: seen.operation,
-    request: { method, path: observed.path, sendToken: false, headers: {}, ...(request.text ? { body: request.text } : {}) },
-    ...(seen.rule ? { rule: seen.rule } : {}),
-    mutates: false,
+    kind,
+    ...(verdict.operation ? { operation: verdict.operation } : {}),
+    request: { method, path: observed.path },
+    ...(refusal ? { rule: refusal.rule } : {}),
   };
-  const requestHeaders = flattenHeaders(observed.headers);
+  const requestHeaders = { ...headers };
   for (const name of [...HOP_BY_HOP, 'content-length']) delete requestHeaders[name];
   const exchange: Exchange = {
     request: {

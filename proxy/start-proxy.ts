@@ -1,8 +1,7 @@
 import { closeSync, createWriteStream, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CannotJudge, loadChecks } from '../contracts/check-implementation.ts';
-import { isLoopbackUrl, MAX_TIMEOUT_MS } from '../contracts/contract-settings.ts';
+import { CannotJudge, isLoopbackUrl, loadChecks, MAX_TIMEOUT_MS } from '../contracts/index.ts';
 import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
 import { describeWriteError } from '../runtime/describe-write-error.ts';
 import { createRedactor } from '../runtime/redact.ts';

@@ -15,6 +15,8 @@ export interface Secrets {
   readonly token?: string | undefined;
   /** URLs whose password (user:password@) is a secret, e.g. the base URL or the upstream. */
   readonly urls?: readonly string[];
+  /** Other credentials (API keys, user:password), shown as [redacted]. */
+  readonly others?: readonly string[];
 }
 
 export interface Redactor {
@@ -38,6 +40,7 @@ const TOKEN_CHAR = /[A-Za-z0-9\-._~+/=]/;
 export function createRedactor(secrets: Secrets): Redactor {
   const rules: { secret: string; shownAs: string }[] = [];
   if (secrets.token) rules.push({ secret: secrets.token, shownAs: TOKEN_PLACEHOLDER });
+  for (const other of secrets.others ?? []) if (other) rules.push({ secret: other, shownAs: HIDDEN });
   for (const url of secrets.urls ?? []) {
     const password = passwordOf(url);
     if (password) {

@@ -1,6 +1,5 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ContractLoadError } from '../openapi/contract-error.ts';
 
 /** What a command-line entry point decided: its exit code and the lines it prints. */
 export interface CliOutcome {
@@ -22,7 +21,8 @@ export function runCli(moduleUrl: string, main: () => Promise<CliOutcome>): void
   if (!entry || realpathSync(entry) !== realpathSync(fileURLToPath(moduleUrl))) return;
   const crash = (error: unknown): void => {
     const usage =
-      error instanceof ContractLoadError ||
+      // By name, so that runtime/ imports nothing of the engine or the products: a document that cannot be used.
+      (error instanceof Error && error.name === 'ContractLoadError') ||
       (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
     process.stderr.write(`✘ ${error instanceof Error ? error.message : String(error)}\n`);
     // A stack trace is only useful for our own bugs, never for bad input.

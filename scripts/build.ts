@@ -4,9 +4,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
-import { loadContract } from '../openapi/load-contract.ts';
-import { loadGapPolicy } from '../openapi/load-gap-policy.ts';
-import { DOCUMENT_PATH, fileLabel, GAP_POLICY_PATH } from '../openapi/locations.ts';
+import { DOCUMENT_PATH, fileLabel, GAP_POLICY_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
 import { BROWSER_ENTRIES, ENTRIES, INPUTS_FILE, staleReason } from './run-bundle.mjs';
 

@@ -1,5 +1,5 @@
-import { loadContract, resolvePointer } from '../openapi/load-contract.ts';
-import { loadGapPolicy } from '../openapi/load-gap-policy.ts';
+import { ContractLoadError, envelopeFor } from '../engine/index.ts';
+import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
 
 /** Validates the document (swagger-parser) and the gap policy, and checks that the two fit together. */
@@ -7,10 +7,11 @@ export async function lintContract(): Promise<string[]> {
   const contract = await loadContract();
   const policy = loadGapPolicy();
   const problems: string[] = [];
-  if (resolvePointer(contract.document, policy.errorEnvelope.schema) === undefined) {
-    problems.push(
-      `${policy.path} /errorEnvelope/schema: ${policy.errorEnvelope.schema} does not exist in ${contract.documentPath}.`,
-    );
+  try {
+    envelopeFor(contract, policy);
+  } catch (error) {
+    if (!(error instanceof ContractLoadError)) throw error;
+    problems.push(`${policy.path} /errorEnvelope/schema: ${error.message}`);
   }
   for (const operation of contract.operations) {
     const statuses = new Set(operation.responses.map((r) => r.status));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { VIOLATIONS } from '../contracts/violations.ts';
+import { VIOLATIONS } from '../engine/index.ts';
 import { loadGapPolicy } from '../openapi/index.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

@@ -1,6 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { SchemaObject } from '../openapi/index.ts';
+import type { Contract, SchemaObject } from './contract.ts';
+import { ContractLoadError } from './contract-error.ts';
 
 /**
  * OpenAPI 3.1 keywords that are not JSON Schema 2020-12 vocabulary. Ajv stays strict (its strict-mode guide
@@ -119,4 +120,30 @@ export function withoutCycles(schema: SchemaObject): SchemaObject {
   const $defs = Object.fromEntries([...names].map(([node, name]) => [name, copy(node, node)]));
   const root = copy(schema) as Record<string, unknown>;
   return { ...root, $defs: { ...(root.$defs as object | undefined), ...$defs } };
+}
+
+/**
+ * Compiles every schema of a contract, so that a document is accepted only when each one compiles (an edit such
+ * as `type: strang` is refused when it loads, naming its pointer, rather than failing on the first request).
+ */
+export function compileEverySchema(contract: Contract): void {
+  const validatorFor = validatorCache();
+  const schemas: [SchemaObject, string][] = [];
+  for (const operation of contract.operations) {
+    for (const parameter of operation.parameters) schemas.push([parameter.schema, parameter.schemaPointer]);
+    for (const content of operation.requestBody?.contents ?? []) schemas.push([content.schema, content.schemaPointer]);
+    for (const response of operation.responses) {
+      if (response.contentType !== undefined) schemas.push([response.schema, response.schemaPointer]);
+      for (const header of response.headers) schemas.push([header.schema, header.schemaPointer]);
+    }
+  }
+  for (const [schema, pointer] of schemas) {
+    try {
+      validatorFor(schema);
+    } catch (error) {
+      throw new ContractLoadError(
+        `${contract.documentPath} has a schema the validator cannot compile at #${pointer}: ${(error as Error).message}.`,
+      );
+    }
+  }
 }

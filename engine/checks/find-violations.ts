@@ -1,17 +1,32 @@
-import {
-  type GapPolicy,
-  isJsonMediaType,
-  mediaTypeOf,
-  type ResponseContract,
-  resolvePointer,
-  type SchemaObject,
-} from '../openapi/index.ts';
-import type { Redactor } from '../runtime/redact.ts';
-import type { CaseKind, ContractCase } from './build-cases.ts';
-import type { Exchange, RecordedResponse } from './call-operation.ts';
-import { describeSchemaError, type SchemaError, type Validate } from './compile-validators.ts';
-import type { CheckName, Violation, ViolationCode } from './violations.ts';
-import { VIOLATIONS } from './violations.ts';
+// The response checks: plain functions of a judged case and the exchange it got, each returning Violation values.
+// The suite runs them on the answers to its cases, the proxy on the exchanges it sees pass.
+import type { Validate } from '../compile-validators.ts';
+import { describeSchemaError, type SchemaError } from '../compile-validators.ts';
+import { type OperationContract, operationLabel, type ResponseContract, resolvePointer, responsesFor } from '../contract.ts';
+import type { ErrorEnvelope } from '../error-envelope.ts';
+import type { Exchange, RecordedResponse } from '../exchange.ts';
+import type { GapPolicy, GapRuleId } from '../gap-policy.ts';
+import { isJsonMediaType, mediaTypeOf } from '../media-type.ts';
+import { coerce } from '../parameters.ts';
+import type { CheckName, Violation, ViolationCode } from '../violations.ts';
+import { VIOLATIONS } from '../violations.ts';
+
+/** positive: a valid request; negative: one that breaks the contract (body, parameter, media type, route); auth: bad credentials. */
+export type CaseKind = 'positive' | 'negative' | 'auth';
+
+/** What the checks need to know of a case: its kind, its operation (none for an unknown path) and its rule. */
+export interface JudgedCase {
+  readonly kind: CaseKind;
+  readonly operation?: OperationContract;
+  readonly rule?: GapRuleId;
+  readonly request: { readonly method: string; readonly path: string };
+}
+
+/** Whatever redacts what a server sent before it is quoted (runtime/redact.ts makes one per run). */
+export interface Redactor {
+  text(value: string): string;
+  excerpt(value: string, limit?: number): string;
+}
 
 /** The result of one check on one case. Warnings pass; violations fail; a skip says why nothing was checked. */
 export type CheckOutcome =
@@ -21,35 +36,37 @@ export type CheckOutcome =
 
 export interface CheckContext {
   readonly policy: GapPolicy;
+  /** The envelope every refusal is judged by (the policy's, or the document's own error schema). */
+  readonly envelope: ErrorEnvelope;
   /** --strict: statuses outside the gap policy fail instead of warn. */
   readonly strict: boolean;
   readonly validatorFor: (schema: ResponseContract['schema']) => Validate;
   /** How the document and the policy are named in schema pointers, e.g. "openapi/flashback.yaml". */
   readonly documentLabel: string;
   readonly policyLabel: string;
-  /** The schema the gap policy's errorEnvelope names, resolved in the document. */
-  readonly errorEnvelopeSchema: SchemaObject;
   /** Every piece of a server's answer quoted in a message goes through it first, before it is cut. */
   readonly redactor: Redactor;
 }
 
 const CHECKS_BY_KIND: Readonly<Record<CaseKind, readonly CheckName[]>> = {
-  positive: ['status_documented', 'content_type', 'body_schema'],
+  positive: ['status_documented', 'content_type', 'body_schema', 'headers_documented'],
   // A refusal's status is rarely documented, so its body is judged against the gap policy's error envelope.
   negative: ['rejects_invalid', 'status_in_policy', 'error_envelope'],
   auth: ['auth_enforced', 'status_in_policy', 'error_envelope'],
 };
 
-/** The checks that apply to a kind of case, in the order they run; the first also reports transport failures. */
-export function checksFor(kind: CaseKind): readonly CheckName[] {
-  return CHECKS_BY_KIND[kind];
+/** The checks that apply to a case, in the order they run; the first also reports transport failures. */
+export function checksFor(testCase: Pick<JudgedCase, 'kind' | 'rule'>): readonly CheckName[] {
+  const checks = CHECKS_BY_KIND[testCase.kind];
+  // RFC 9110 section 15.5.6: a 405 lists the path's methods; judged on the cases that send a wrong method.
+  return testCase.rule === 'method-not-allowed' ? [...checks.slice(0, 2), 'allow_listed', ...checks.slice(2)] : checks;
 }
 
 /** Runs one named check on one exchange. */
-export function runCheck(check: CheckName, testCase: ContractCase, exchange: Exchange, context: CheckContext): CheckOutcome {
+export function runCheck(check: CheckName, testCase: JudgedCase, exchange: Exchange, context: CheckContext): CheckOutcome {
   const { response } = exchange;
   if (!response) {
-    const [first] = checksFor(testCase.kind);
+    const [first] = checksFor(testCase);
     if (check !== first) return { kind: 'skip', reason: `no answer to check (${first} reports why)` };
     const code: ViolationCode = exchange.failure?.kind === 'timeout' ? 'TIMEOUT' : 'CONNECTION_FAILED';
     const actual = context.redactor.text(exchange.failure?.message ?? 'no answer');
@@ -75,6 +92,10 @@ export function runCheck(check: CheckName, testCase: ContractCase, exchange: Exc
       return checkNot2xx('INVALID_ACCEPTED', check, testCase, response, context);
     case 'status_in_policy':
       return checkStatusInPolicy(testCase, response, context);
+    case 'headers_documented':
+      return checkHeaders(testCase, response, context);
+    case 'allow_listed':
+      return checkAllow(testCase, response);
     case 'error_envelope':
       return checkErrorEnvelope(testCase, response, context);
   }
@@ -88,17 +109,18 @@ const pass: CheckOutcome = { kind: 'pass', warnings: [] };
 
 const NOT_DOCUMENTED = "the answer's status is not documented, so the document sets no media type or schema for it";
 
-function documentedStatuses(testCase: ContractCase): number[] {
-  return [...new Set(testCase.operation.responses.map((r) => r.status))].sort((a, b) => a - b);
+/** The documented statuses as keys ("200", "4XX", "default"), in document order. */
+function documentedKeys(testCase: JudgedCase): string[] {
+  return [...new Set((testCase.operation?.responses ?? []).map((r) => r.key))];
 }
 
-function responsesPointer(testCase: ContractCase, context: CheckContext): string {
-  return `${context.documentLabel}#${testCase.operation.pointer}/responses`;
+function responsesPointer(testCase: JudgedCase, context: CheckContext): string {
+  return `${context.documentLabel}#${testCase.operation?.pointer ?? ''}/responses`;
 }
 
-function checkStatusDocumented(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
-  const documented = documentedStatuses(testCase);
-  if (documented.includes(response.status)) return pass;
+function checkStatusDocumented(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+  const documented = documentedKeys(testCase);
+  if (testCase.operation && responsesFor(testCase.operation, response.status).length > 0) return pass;
   return fail({
     code: 'STATUS_UNDOCUMENTED',
     check: 'status_documented',
@@ -111,31 +133,49 @@ function checkStatusDocumented(testCase: ContractCase, response: RecordedRespons
 }
 
 /** The documented response for the answer's status, preferring the one whose media type the answer declares. */
-function documentedResponse(testCase: ContractCase, response: RecordedResponse): ResponseContract | undefined {
-  const candidates = testCase.operation.responses.filter((r) => r.status === response.status);
-  return candidates.find((r) => r.contentType === mediaTypeOf(response.headers['content-type'])) ?? candidates[0];
+function documentedResponse(testCase: JudgedCase, response: RecordedResponse): ResponseContract | undefined {
+  if (!testCase.operation) return undefined;
+  const candidates = responsesFor(testCase.operation, response.status);
+  const declared = mediaTypeOf(response.headers['content-type']);
+  return candidates.find((r) => r.contentType !== undefined && mediaTypeOf(r.contentType) === declared) ?? candidates[0];
 }
 
-function checkContentType(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+function checkContentType(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
   const documented = documentedResponse(testCase, response);
   if (!documented) return { kind: 'skip', reason: NOT_DOCUMENTED };
+  // A status documented without content has no media type to hold; its body, if any, is body_schema's finding.
+  if (documented.contentType === undefined) return pass;
   const actual = mediaTypeOf(response.headers['content-type']);
-  if (actual === documented.contentType.toLowerCase()) return pass;
+  if (actual === mediaTypeOf(documented.contentType)) return pass;
   return fail({
     code: 'CONTENT_TYPE_MISMATCH',
     check: 'content_type',
     severity: 'error',
-    schemaPointer: `${responsesPointer(testCase, context)}/${response.status}/content`,
+    schemaPointer: `${responsesPointer(testCase, context)}/${documented.key}/content`,
     expected: documented.contentType,
     actual: shownContentType(response, context),
     message: `Status ${response.status} must come as ${documented.contentType}; the Content-Type was ${shownContentType(response, context)}.`,
   });
 }
 
-function checkBodySchema(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+function checkBodySchema(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
   const documented = documentedResponse(testCase, response);
   if (!documented) return { kind: 'skip', reason: NOT_DOCUMENTED };
   const schemaPointer = `${context.documentLabel}#${documented.schemaPointer}`;
+  if (documented.contentType === undefined) {
+    if (response.body === '' && !response.truncated) return pass;
+    const actual = JSON.stringify(context.redactor.excerpt(response.body));
+    return fail({
+      code: 'BODY_UNEXPECTED',
+      check: 'body_schema',
+      severity: 'error',
+      pointer: '',
+      schemaPointer,
+      expected: 'no body',
+      actual,
+      message: `The ${response.status} answer must have no body, as the document gives it no content; it came with ${actual}.`,
+    });
+  }
   if (response.truncated) {
     return fail({
       code: 'BODY_TOO_LARGE',
@@ -148,7 +188,11 @@ function checkBodySchema(testCase: ContractCase, response: RecordedResponse, con
       message: `The ${response.status} body is larger than 1 MiB; the suite read 1 MiB of it and stopped.`,
     });
   }
-  const parsed = parseBody(response, context);
+  const asText = mediaTypeOf(documented.contentType) === 'text/plain';
+  if (!asText && !isJsonMediaType(documented.contentType)) {
+    return { kind: 'skip', reason: `not judged: the kit does not parse ${documented.contentType} bodies` };
+  }
+  const parsed: ParsedBody = asText ? { kind: 'json', value: response.body } : parseBody(response, context);
   if (parsed.kind === 'not-json') {
     return fail({
       code: 'BODY_NOT_JSON',
@@ -232,7 +276,7 @@ function expectation(error: SchemaError): string {
 function checkNot2xx(
   code: 'AUTH_NOT_ENFORCED' | 'INVALID_ACCEPTED',
   check: CheckName,
-  testCase: ContractCase,
+  testCase: JudgedCase,
   response: RecordedResponse,
   context: CheckContext,
 ): CheckOutcome {
@@ -250,15 +294,22 @@ function checkNot2xx(
   });
 }
 
-function checkStatusInPolicy(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+function checkStatusInPolicy(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
   if (response.status >= 200 && response.status < 300) {
-    return { kind: 'skip', reason: `a 2xx is a failure of ${checksFor(testCase.kind)[0]}, not a question of which status` };
+    return { kind: 'skip', reason: `a 2xx is a failure of ${checksFor(testCase)[0]}, not a question of which status` };
   }
   const rule = testCase.rule ? context.policy.rules[testCase.rule] : undefined;
-  // A documented error status (here 500) is a fair answer to anything; a documented 2xx never is to a bad request.
-  const documentedErrors = documentedStatuses(testCase).filter((status) => status < 200 || status >= 300);
-  const allowed = [...new Set([...(rule?.allowedStatuses ?? []), ...documentedErrors])].sort((a, b) => a - b);
-  if (allowed.includes(response.status)) return pass;
+  // A documented error status (a 500, a 4XX range, default) is a fair answer to anything; a documented 2xx never is
+  // to a bad request.
+  const documentedErrors = documentedKeys(testCase).filter((key) => !/^2/.test(key));
+  const documentedHere = documentedErrors.some(
+    (key) =>
+      key === String(response.status) ||
+      key.toUpperCase() === `${Math.floor(response.status / 100)}XX` ||
+      (key === 'default' && response.status >= 400),
+  );
+  const allowed = [...new Set([...(rule?.allowedStatuses ?? []).map(String), ...documentedErrors])];
+  if (documentedHere || rule?.allowedStatuses.includes(response.status)) return pass;
   const severity = policySeverity(context);
   const violation: Violation = {
     code: 'STATUS_OUTSIDE_POLICY',
@@ -282,14 +333,23 @@ function byPolicySeverity(violations: Violation[]): CheckOutcome {
   return violations.some((v) => v.severity === 'error') ? fail(...violations) : { kind: 'pass', warnings: violations };
 }
 
-/** A refusal must come as the gap policy's JSON error envelope: frontends read its message property. */
-function checkErrorEnvelope(testCase: ContractCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+/** A refusal must come in the error envelope (the gap policy's, or the document's own): frontends read it. */
+function checkErrorEnvelope(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
   if (response.status >= 200 && response.status < 300) {
-    return { kind: 'skip', reason: `a 2xx is a failure of ${checksFor(testCase.kind)[0]}, not a refusal to judge` };
+    return { kind: 'skip', reason: `a 2xx is a failure of ${checksFor(testCase)[0]}, not a refusal to judge` };
   }
-  const { schema, flagProperty, messageProperty } = context.policy.errorEnvelope;
-  const envelope = `{"${flagProperty}": false, "${messageProperty}": "…"}`;
-  const schemaPointer = `${context.documentLabel}#${schema.replace(/^#/, '')}`;
+  const { schema: envelopeSchema, schemaPointer: envelopePointer = '', flagProperty, messageProperty } = context.envelope;
+  if (!envelopeSchema) {
+    return {
+      kind: 'skip',
+      reason: 'not judged: neither the gap policy nor the document names an error schema for refusals',
+    };
+  }
+  const envelope =
+    flagProperty && messageProperty
+      ? `{"${flagProperty}": false, "${messageProperty}": "…"}`
+      : `(the document's error schema at ${context.documentLabel}${envelopePointer})`;
+  const schemaPointer = `${context.documentLabel}#${envelopePointer.replace(/^#/, '')}`;
   const severity = policySeverity(context);
   const subject = `The ${response.status} refusal`;
   const base = { code: 'ERROR_ENVELOPE_MISMATCH' as const, check: 'error_envelope' as const, severity };
@@ -330,13 +390,17 @@ function checkErrorEnvelope(testCase: ContractCase, response: RecordedResponse, 
     ]);
   }
   const violations: Violation[] = context
-    .validatorFor(context.errorEnvelopeSchema)(parsed.value)
+    .validatorFor(envelopeSchema)(parsed.value)
     .map((error) => ({ ...base, ...schemaFinding(error, parsed.value, schemaPointer, subject, context) }));
   const body = parsed.value !== null && typeof parsed.value === 'object' ? (parsed.value as Record<string, unknown>) : {};
-  for (const [property, wanted, ok] of [
-    [flagProperty, 'false', body[flagProperty] === false],
-    [messageProperty, 'a string that says what went wrong', typeof body[messageProperty] === 'string'],
-  ] as const) {
+  const properties: [string, string, boolean][] = [];
+  // Only a policy names the properties a refusal must fill; a document's own error schema is judged as a schema.
+  if (context.envelope.decidedBy !== 'policy') return byPolicySeverity(violations);
+  if (flagProperty) properties.push([flagProperty, 'false', body[flagProperty] === false]);
+  if (messageProperty) {
+    properties.push([messageProperty, 'a string that says what went wrong', typeof body[messageProperty] === 'string']);
+  }
+  for (const [property, wanted, ok] of properties) {
     if (ok || violations.some((v) => v.pointer === `/${property}`)) continue;
     const actual = context.redactor.excerpt(JSON.stringify(body[property]) ?? 'nothing');
     violations.push({
@@ -351,6 +415,59 @@ function checkErrorEnvelope(testCase: ContractCase, response: RecordedResponse, 
   return byPolicySeverity(violations);
 }
 
-function label(testCase: ContractCase): string {
-  return `${testCase.request.method} ${testCase.request.path}`;
+function label(testCase: JudgedCase): string {
+  return testCase.operation ? operationLabel(testCase.operation) : `${testCase.request.method} ${testCase.request.path}`;
+}
+
+/** The documented response headers: each required one present, each present one valid for its schema. */
+function checkHeaders(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
+  const documented = documentedResponse(testCase, response);
+  if (!documented) return { kind: 'skip', reason: NOT_DOCUMENTED };
+  const violations: Violation[] = [];
+  const base = `${responsesPointer(testCase, context)}/${documented.key}/headers`;
+  for (const header of documented.headers) {
+    const value = response.headers[header.name];
+    if (value === undefined) {
+      if (!header.required) continue;
+      violations.push({
+        code: 'HEADER_MISSING',
+        check: 'headers_documented',
+        severity: 'error',
+        schemaPointer: `${base}/${header.name}`,
+        expected: `a ${header.name} header`,
+        actual: 'none',
+        message: `The ${response.status} answer to ${label(testCase)} must carry a ${header.name} header, as the document marks it required; it has none.`,
+      });
+      continue;
+    }
+    const typed = coerce(value, header.schema);
+    for (const error of context.validatorFor(header.schema)(typed)) {
+      const actual = JSON.stringify(context.redactor.excerpt(value));
+      violations.push({
+        code: 'HEADER_SCHEMA_MISMATCH',
+        check: 'headers_documented',
+        severity: 'error',
+        schemaPointer: `${context.documentLabel}#${header.schemaPointer}${error.schemaPath.replace(/^#/, '')}`,
+        expected: expectation(error),
+        actual,
+        message: `The ${response.status} answer's ${header.name} header ${describeSchemaError(error).replace(/^at the root /, '')}; got ${actual}.`,
+      });
+    }
+  }
+  return violations.length > 0 ? fail(...violations) : pass;
+}
+
+/** RFC 9110 section 15.5.6: a 405 carries Allow with the methods the path has. */
+function checkAllow(testCase: JudgedCase, response: RecordedResponse): CheckOutcome {
+  if (response.status !== 405)
+    return { kind: 'skip', reason: `only a 405 must list the allowed methods; it got ${response.status}` };
+  if (response.headers.allow !== undefined) return pass;
+  return fail({
+    code: 'ALLOW_MISSING',
+    check: 'allow_listed',
+    severity: 'error',
+    expected: 'an Allow header listing the methods of the path',
+    actual: 'no Allow header',
+    message: `The 405 answer to ${testCase.request.method} ${testCase.request.path} has no Allow header; RFC 9110 section 15.5.6 requires one.`,
+  });
 }

@@ -6,7 +6,7 @@ export const VIOLATIONS = {
   STATUS_UNDOCUMENTED: {
     check: 'status_documented',
     title: 'A valid request got a status the document does not list for the operation',
-    fix: 'Answer with one of the documented statuses, or document the new one in openapi/flashback.yaml.',
+    fix: "Answer with one of the documented statuses, or ask the contract's authors to document the new one.",
   },
   CONTENT_TYPE_MISMATCH: {
     check: 'content_type',
@@ -23,6 +23,21 @@ export const VIOLATIONS = {
     title: "The body breaks the document's schema for its status",
     fix: 'Change the field named by the pointer to what the schema asks.',
   },
+  BODY_UNEXPECTED: {
+    check: 'body_schema',
+    title: 'A status the document gives no content came with a body (a 204 never has one: RFC 9110 section 15.3.5)',
+    fix: 'Send no body with this status, or document its content.',
+  },
+  HEADER_MISSING: {
+    check: 'headers_documented',
+    title: 'A header the document marks required for the status is missing',
+    fix: 'Send the documented header (e.g. Location on a 201).',
+  },
+  HEADER_SCHEMA_MISMATCH: {
+    check: 'headers_documented',
+    title: 'A documented response header breaks its schema',
+    fix: 'Send the header value in the documented form.',
+  },
   BODY_TOO_LARGE: {
     check: 'body_schema',
     title: 'The body is larger than the suite reads (1 MiB) and was cut off',
@@ -30,23 +45,28 @@ export const VIOLATIONS = {
   },
   AUTH_NOT_ENFORCED: {
     check: 'auth_enforced',
-    title: 'A request without valid bearer credentials got a 2xx',
-    fix: 'Reject requests whose Authorization header is missing or not "Bearer <token>" (RFC 6750).',
+    title: 'A request without the credentials its security requirements ask for got a 2xx',
+    fix: 'Reject requests whose credentials are missing or malformed (an Authorization header that is not its scheme and a token, a missing API key).',
   },
   INVALID_ACCEPTED: {
     check: 'rejects_invalid',
-    title: 'A request that breaks the request schema got a 2xx',
+    title: 'A request that breaks the contract (its body, a parameter, its media type, its path or method) got a 2xx',
     fix: 'Validate the request against the schema before acting on it, and answer 4xx.',
   },
   ERROR_ENVELOPE_MISMATCH: {
     check: 'error_envelope',
     title: "A refusal's body is not the gap policy's JSON error envelope",
-    fix: 'Answer every refusal as JSON in the error envelope that openapi/gap-policy.yaml names (errorEnvelope).',
+    fix: "Answer every refusal in the error envelope the gap policy names (errorEnvelope), or the document's own error schema.",
+  },
+  ALLOW_MISSING: {
+    check: 'allow_listed',
+    title: 'A 405 came without an Allow header listing the methods of the path',
+    fix: 'Send "Allow: <methods>" with every 405 (RFC 9110 section 15.5.6).',
   },
   STATUS_OUTSIDE_POLICY: {
     check: 'status_in_policy',
     title: 'A rejected request got a status neither the document nor the gap policy allows',
-    fix: 'Answer with a status the gap policy allows for that situation (openapi/gap-policy.yaml).',
+    fix: 'Answer with a status the gap policy allows for that situation.',
   },
   TIMEOUT: {
     check: 'transport',
@@ -67,9 +87,11 @@ export const CHECKS = [
   'status_documented',
   'content_type',
   'body_schema',
+  'headers_documented',
   'auth_enforced',
   'rejects_invalid',
   'status_in_policy',
+  'allow_listed',
   'error_envelope',
 ] as const;
 

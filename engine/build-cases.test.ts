@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { DOCUMENT_PATH, loadContract } from '../openapi/index.ts';
+import { DOCUMENT_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { buildCases, MAX_SCHEMA_DEPTH } from './build-cases.ts';
 
 interface Doc {
@@ -30,18 +30,20 @@ describe('buildCases', () => {
     const properties = (body?.schema.properties ?? {}) as Record<string, { enum?: string[] }>;
     const values = (properties.mfaType?.enum ?? []).map((v) => `mfaType=${JSON.stringify(v)}`);
     expect(values.length).toBeGreaterThan(0);
-    expect(names(buildCases(contract), 'positive')).toEqual([
+    expect(names(buildCases(contract, loadGapPolicy()), 'positive')).toEqual([
       ...values,
       ...(body?.examples ?? []).map((e) => `example ${e.name}`),
     ]);
   });
 
   it('derives the negative and auth cases from the schema', async () => {
-    const cases = buildCases(await loadContract());
+    const cases = buildCases(await loadContract(), loadGapPolicy());
     expect(names(cases, 'negative')).toEqual([
+      'body over 1048576 bytes',
       'no body',
-      'body that is not JSON',
       'Content-Type text/plain',
+      'body that is not JSON',
+      'body nested 300 levels deep',
       'empty object {}',
       'mfaType as number',
       'mfaType as boolean',
@@ -50,23 +52,33 @@ describe('buildCases', () => {
       'mfaType as object',
       'mfaType unknown value',
       expect.stringMatching(/^mfaType case-changed "[a-z_]+"$/),
+      'Accept that excludes every answer',
+      'GET /contract-kit-unknown-path',
+      'PATCH (not documented)',
+      'a header line without a colon',
     ]);
-    expect(names(cases, 'auth')).toEqual(['no Authorization header', 'empty bearer token', 'Basic scheme']);
+    expect(names(cases, 'auth')).toEqual(['no credentials', 'bearerAuth: empty bearer token', 'bearerAuth: Basic scheme']);
     // A lenient server could enable MFA on the valid body under another media type, or on a value in another case.
     const lenient = cases.filter((c) => c.kind !== 'positive' && c.mutates).map((c) => c.id.split(' › ').at(-1));
-    expect(lenient).toEqual(['Content-Type text/plain', expect.stringMatching(/^mfaType case-changed "/)]);
+    expect(lenient).toEqual([
+      'Content-Type text/plain',
+      expect.stringMatching(/^mfaType case-changed "/),
+      'Accept that excludes every answer',
+      'PATCH (not documented)',
+    ]);
     expect(cases.filter((c) => c.kind === 'positive').every((c) => c.mutates)).toBe(true);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
   });
 
   it('sends bodies that are exactly what each case says', async () => {
-    const cases = buildCases(await loadContract());
+    const cases = buildCases(await loadContract(), loadGapPolicy());
     const body = (name: string): string | undefined => cases.find((c) => c.id.endsWith(`› ${name}`))?.request.body;
     expect(body('empty object {}')).toBe('{}');
     expect(JSON.parse(body('mfaType as null') ?? '')).toEqual({ mfaType: null });
     expect(() => JSON.parse(body('body that is not JSON') ?? '')).toThrow();
     expect(cases.find((c) => c.id.endsWith('› no body') && c.kind === 'negative')?.request.body).toBeUndefined();
-    expect(cases.find((c) => c.id.endsWith('› Basic scheme'))?.request.headers.authorization).toMatch(/^Basic /);
+    expect(cases.find((c) => c.id.endsWith('› bearerAuth: Basic scheme'))?.request.headers.authorization).toMatch(/^Basic /);
+    expect(body('body over 1048576 bytes')?.length).toBe(1048577);
   });
 
   it('follows a new enum value, a new property and a new operation with no code change', async () => {
@@ -79,7 +91,7 @@ describe('buildCases', () => {
       }
       doc.paths['/mfa/disable'] = doc.paths['/mfa/enable'];
     });
-    const cases = buildCases(contract);
+    const cases = buildCases(contract, loadGapPolicy());
     const ids = cases.map((c) => c.id);
     expect(ids).toContain('POST /mfa/enable › positive › mfaType="HARDWARE_KEY"');
     expect(ids).toContain('POST /mfa/enable › negative › missing deviceName');
@@ -103,8 +115,8 @@ describe('buildCases', () => {
       const request = doc.components.schemas.EnableMfaRequest;
       if (request) request.properties = { ...request.properties, chain: { $ref: '#/components/schemas/Node' } };
     });
-    const ids = buildCases(contract).map((c) => c.id);
-    const cases = buildCases(contract);
+    const ids = buildCases(contract, loadGapPolicy()).map((c) => c.id);
+    const cases = buildCases(contract, loadGapPolicy());
     expect(ids).toContain('POST /mfa/enable › negative › chain.label as number');
     expect(ids).toContain('POST /mfa/enable › negative › chain.next as number');
     // The walk never enters a schema it is already inside, and never goes deeper than MAX_SCHEMA_DEPTH.
