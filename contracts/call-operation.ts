@@ -1,4 +1,5 @@
 import { type Dispatcher, errors, request } from 'undici';
+import { decodeBody } from '../runtime/decode-body.ts';
 import { flattenHeaders } from '../runtime/http-headers.ts';
 import { readCapped } from '../runtime/read-capped.ts';
 import { TOKEN_PLACEHOLDER } from '../runtime/redact.ts';
@@ -18,7 +19,10 @@ export interface RecordedRequest {
 export interface RecordedResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  /** The body as text (UTF-8), at most MAX_BODY_BYTES of it, as received: redact before showing it. */
+  /**
+   * The body as text (UTF-8), at most MAX_BODY_BYTES of it, decoded from its Content-Encoding (gzip, deflate, br)
+   * when it has one, as the proxy decodes it: redact before showing it.
+   */
   readonly body: string;
   readonly truncated: boolean;
   readonly durationMs: number;
@@ -42,6 +46,8 @@ export interface CallOptions {
   readonly token?: string | undefined;
   readonly timeoutMs: number;
   readonly dispatcher?: Dispatcher;
+  /** Cuts the request short when it aborts (an interrupted run); the exchange then reads as a timeout. */
+  readonly signal?: AbortSignal;
 }
 
 /** Errors raised before any byte reached a server: DNS, refused or unroutable connections, TLS handshakes. */
@@ -83,7 +89,9 @@ export async function callOperation(plan: RequestPlan, options: CallOptions): Pr
   };
   const started = performance.now();
   // One deadline for the whole exchange, so that a server that sends its body a byte at a time cannot hold the run.
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
+    : AbortSignal.timeout(options.timeoutMs);
   try {
     const response = await request(url, {
       method: plan.method as Dispatcher.HttpMethod,
@@ -94,13 +102,17 @@ export async function callOperation(plan: RequestPlan, options: CallOptions): Pr
       bodyTimeout: options.timeoutMs,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
-    const body = await readCapped(response.body, MAX_BODY_BYTES, 'stop');
+    const raw = await readCapped(response.body, MAX_BODY_BYTES, 'stop');
+    const responseHeaders = flattenHeaders(response.headers);
+    // RFC 9110 section 8.4: with no Accept-Encoding in the request a server may still send gzip, deflate or br;
+    // the body is judged as decoded, and still at most MAX_BODY_BYTES of it.
+    const body = decodeBody(raw, responseHeaders['content-encoding'], MAX_BODY_BYTES);
     return {
       request: recorded,
       response: {
         status: response.statusCode,
-        headers: flattenHeaders(response.headers),
-        body: body.bytes.toString('utf8'),
+        headers: responseHeaders,
+        body: body.text,
         truncated: body.truncated,
         durationMs: performance.now() - started,
       },

@@ -1,13 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMock } from '../mock/spawn-mock.ts';
+import { loadContract } from '../openapi/index.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
+import { buildCases } from './build-cases.ts';
 import { type ContractReport, checkImplementation, exitCodeFor } from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { type BrokenKind, startBrokenServer } from './fixtures/broken-servers.ts';
-import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
+import { startCompressingServer } from './fixtures/compressing-server.ts';
+import { createReference, send, startFixture, startReferenceServer, withFixture } from './fixtures/reference-server.ts';
 import { testSettings } from './fixtures/test-settings.ts';
 import { formatSummary } from './format-summary.ts';
 import type { CheckName, ViolationCode } from './violations.ts';
@@ -278,33 +281,143 @@ describe('checkImplementation when nothing can be judged', () => {
   });
 });
 
-describe('checkImplementation outside loopback', () => {
-  it('sends nothing a lenient server could take as a valid enable with the real token, unless mutations are allowed', async () => {
-    // 0.0.0.0 reaches this machine's own listeners, yet is not a loopback name, so the guard applies to it.
-    await withFixture(startReferenceServer(), async (server) => {
-      const url = server.url.replace('127.0.0.1', '0.0.0.0');
-      const guarded = await checkImplementation(settings(url));
-      expect(exitCodeFor(guarded)).toBe(0);
-      const withToken = server.received.filter((r) => r.headers.authorization === `Bearer ${TOKEN}`);
-      expect(withToken.length).toBeGreaterThan(0);
-      for (const request of withToken) {
-        // Neither the valid body under another media type nor a value a case-insensitive server would accept.
-        expect(request.headers['content-type'], request.body).toMatch(/^application\/json/);
-        let mfaType: unknown;
-        try {
-          mfaType = (JSON.parse(request.body) as { mfaType?: unknown } | null)?.mfaType;
-        } catch {
-          mfaType = undefined; // not JSON: nothing a server could enable
-        }
-        expect(typeof mfaType !== 'string' || mfaType.endsWith('_NOT_DOCUMENTED'), request.body).toBe(true);
-      }
-      const skipped = guarded.cases.filter((c) => c.checks.every((check) => check.state === 'skipped'));
-      expect(skipped.map((c) => c.id.replace(/.* › /, ''))).toEqual(
-        expect.arrayContaining(['Content-Type text/plain', 'mfaType case-changed "google_auth"']),
+/** An address of this machine's own that is not loopback (its LAN address), if it has one. */
+function outwardAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry !== undefined && entry.family === 'IPv4' && !entry.internal)?.address;
+}
+
+describe('checkImplementation against this machine under another name', () => {
+  it.each([
+    ['0.0.0.0', (url: string) => url.replace('127.0.0.1', '0.0.0.0')],
+    ['[::ffff:127.0.0.1]', (url: string) => url.replace('127.0.0.1', '[::ffff:127.0.0.1]')],
+  ])('judges the valid requests sent to %s, and fails a server that answers them with an HTML 500', async (_host, rename) => {
+    await withFixture(startBrokenServer('html-500'), async (server) => {
+      const report = await checkImplementation(settings(rename(server.url)));
+      expect(exitCodeFor(report)).toBe(1);
+      expect(report.successNotJudged).toBeUndefined();
+      expect(report.totals.skipped).toBe(0);
+      expect(found(report, 'failed').some((f) => f.code === 'BODY_NOT_JSON' && f.kind === 'positive')).toBe(true);
+    });
+  });
+});
+
+describe('checkImplementation outside this machine', () => {
+  const address = outwardAddress();
+  // A host that is not this machine's under any name cannot be reached from a test; this machine's own LAN
+  // address is the nearest: the guard does not count it as this machine, and no packet leaves the machine.
+  it.skipIf(address === undefined)(
+    'sends nothing a lenient server could take as a valid enable with the real token, and says the success answers were not judged',
+    async () => {
+      const reference = await createReference();
+      await withFixture(
+        startFixture((request, response) => send(response, reference(request)), address),
+        async (server) => {
+          const guarded = await checkImplementation(settings(server.url));
+          expect(exitCodeFor(guarded)).toBe(0);
+          const withToken = server.received.filter((r) => r.headers.authorization === `Bearer ${TOKEN}`);
+          expect(withToken.length).toBeGreaterThan(0);
+          for (const request of withToken) {
+            // Neither the valid body under another media type nor a value a case-insensitive server would accept.
+            expect(request.headers['content-type'], request.body).toMatch(/^application\/json/);
+            let mfaType: unknown;
+            try {
+              mfaType = (JSON.parse(request.body) as { mfaType?: unknown } | null)?.mfaType;
+            } catch {
+              mfaType = undefined; // not JSON: nothing a server could enable
+            }
+            expect(typeof mfaType !== 'string' || mfaType.endsWith('_NOT_DOCUMENTED'), request.body).toBe(true);
+          }
+          const skipped = guarded.cases.filter((c) => c.checks.every((check) => check.state === 'skipped'));
+          expect(skipped.map((c) => c.id.replace(/.* › /, ''))).toEqual(
+            expect.arrayContaining(['Content-Type text/plain', 'mfaType case-changed "google_auth"']),
+          );
+          expect(skipped.every((c) => c.exchange === undefined && c.checks[0]?.note?.includes('--allow-mutations'))).toBe(true);
+          expect(guarded.successNotJudged).toMatch(
+            /^The success answers were not judged: \d+ valid request\(s\) were held back, as they could change state on [\d.]+:\d+, which is not this machine; pass --allow-mutations to send them\.$/,
+          );
+          const closing = formatSummary(guarded).at(-1);
+          expect(closing).toMatch(
+            /^contracts: \d+ passed, 0 failed, [1-9]\d* skipped; the success answers were NOT judged \(pass --allow-mutations to judge them\)$/,
+          );
+          const allowed = await checkImplementation(settings(server.url, { allowMutations: true }));
+          expect(allowed.totals.skipped).toBe(0);
+          expect(allowed.successNotJudged).toBeUndefined();
+        },
       );
-      expect(skipped.every((c) => c.exchange === undefined && c.checks[0]?.note?.includes('--allow-mutations'))).toBe(true);
-      const allowed = await checkImplementation(settings(url, { allowMutations: true }));
-      expect(allowed.totals.skipped).toBe(0);
+    },
+  );
+});
+
+describe('checkImplementation against a server that refuses the token', () => {
+  it.each([
+    ['refuses-every-token', /got 401 \(\d+\)/],
+    ['forbids-every-token', /got 403 \(\d+\)/],
+  ] as const)('%s: exits 2 with one sentence about the token, not a contract break', async (kind, statuses) => {
+    await withFixture(startBrokenServer(kind), async (server) => {
+      const report = await checkImplementation(settings(server.url));
+      expect(exitCodeFor(report)).toBe(2);
+      expect(report.notJudged).toMatch(
+        /^The token was refused: all \d+ valid requests sent with it got 40[13] \(\d+\), so no success answer could be judged; set CONTRACT_TOKEN to a token that 127\.0\.0\.1:\d+ accepts\.$/,
+      );
+      expect(report.notJudged).toMatch(statuses);
+      expect(formatSummary(report)).toEqual([`✘ ${report.notJudged}`]);
+    });
+  });
+
+  it('still judges a server that refuses only some valid requests', async () => {
+    await withFixture(startBrokenServer('undocumented-404'), async (server) => {
+      const report = await checkImplementation(settings(server.url));
+      expect(report.notJudged).toBeUndefined();
+      expect(exitCodeFor(report)).toBe(1);
+    });
+  });
+});
+
+describe('checkImplementation against a server that compresses its answers', () => {
+  it.each(['gzip', 'deflate', 'br'] as const)('judges the %s-decoded bodies and passes a conforming server', async (coding) => {
+    await withFixture(startCompressingServer(coding), async (server) => {
+      const report = await checkImplementation(settings(server.url));
+      expect(found(report, 'failed'), formatSummary(report).join('\n')).toEqual([]);
+      expect(exitCodeFor(report)).toBe(0);
+      expect(report.cases.every((c) => c.exchange?.response?.headers['content-encoding'] === coding)).toBe(true);
+    });
+  });
+
+  it('fails a body that does not decode, saying so', async () => {
+    await withFixture(
+      startCompressingServer('gzip', (encoded) => Buffer.concat([encoded.subarray(0, 10), Buffer.from('not gzip')])),
+      async (server) => {
+        const report = await checkImplementation(settings(server.url));
+        expect(exitCodeFor(report)).toBe(1);
+        const [failure] = found(report, 'failed').filter((f) => f.code === 'BODY_NOT_JSON');
+        expect(failure?.message).toMatch(
+          /^The 200 body does not parse as JSON \(.*\); it reads "\(a gzip body that does not decode: /,
+        );
+      },
+    );
+  });
+});
+
+describe('checkImplementation when interrupted', () => {
+  it('keeps what was judged, marks the rest not sent, and exits 2', async () => {
+    await withFixture(startBrokenServer('hangs-but-google-auth'), async (server) => {
+      const stop = new AbortController();
+      const running = checkImplementation(settings(server.url, { timeoutMs: 120_000 }), { signal: stop.signal });
+      // Interrupt once every case is sent: the GOOGLE_AUTH ones and the refusals are answered, the rest hang.
+      const count = buildCases(await loadContract()).length;
+      await expect.poll(() => server.received.length, { timeout: 20_000 }).toBe(count);
+      stop.abort();
+      const report = await running;
+      expect(exitCodeFor(report)).toBe(2);
+      expect(report.interrupted).toMatch(/^The run was interrupted after \d+ of \d+ cases were judged; the rest were not sent/);
+      expect(report.notJudged).toBeUndefined();
+      expect(report.totals.passed).toBeGreaterThan(0);
+      const notSent = report.cases.filter((c) => c.exchange === undefined);
+      expect(notSent.length).toBeGreaterThan(0);
+      expect(notSent.every((c) => c.checks.every((check) => check.note === 'not sent: the run was interrupted'))).toBe(true);
+      expect(formatSummary(report).at(-1)).toMatch(/^contracts: \d+ passed, 0 failed, \d+ skipped; INTERRUPTED: /);
     });
   });
 });

@@ -6,10 +6,10 @@ import { classifyRequest } from '../contracts/classify-request.ts';
 import type { CheckContext } from '../contracts/find-violations.ts';
 import type { Violation } from '../contracts/violations.ts';
 import type { Contract, GapRuleId } from '../openapi/index.ts';
+import { decodeBody } from '../runtime/decode-body.ts';
 import { flattenHeaders, HOP_BY_HOP } from '../runtime/http-headers.ts';
 import type { CappedBody } from '../runtime/read-capped.ts';
 import { createRedactor } from '../runtime/redact.ts';
-import { decodeBody } from './decode-body.ts';
 import type { Upstream } from './upstream-target.ts';
 
 /** One exchange as the proxy saw it pass: the request, and the answer or why none came. */
