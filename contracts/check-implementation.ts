@@ -264,7 +264,7 @@ export async function checkImplementation(
       options.signal,
     );
     const interrupted = options.signal?.aborted
-      ? `The run was interrupted after ${results.size} of ${toSend.length} cases were judged; the rest were not sent, and the reports hold what was judged.`
+      ? `The run was interrupted after ${results.size} of ${toSend.length} cases were judged; the rest were cut off or never sent, and the reports hold what was judged.`
       : undefined;
     // Cases held back outside this machine, or not sent before an interruption, are reported as skipped, with the reason.
     const cases = prepared.cases.map(
@@ -277,7 +277,7 @@ export async function checkImplementation(
             state: 'skipped',
             note:
               (isBlocked(prepared, testCase) && prepared.mutationsBlocked) ||
-              (interrupted ? 'not sent: the run was interrupted' : 'not sent'),
+              (interrupted ? 'not judged: the run was interrupted' : 'not sent'),
             violations: [],
           })),
         },

@@ -274,7 +274,7 @@ describe('a run that is interrupted', () => {
       expect(report.totals.passed).toBeGreaterThan(0);
       const junit = readFileSync(join(reportDir, 'junit.xml'), 'utf8');
       expect(junit).toMatch(/<error message="The run was interrupted after \d+ of \d+ cases[^"]*" type="INTERRUPTED"\/>/);
-      expect(junit).toContain('not sent: the run was interrupted');
+      expect(junit).toContain('not judged: the run was interrupted');
     });
   });
 });
