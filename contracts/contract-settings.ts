@@ -34,7 +34,11 @@ export function settingsProblem(settings: ContractSettings): string | undefined 
   return undefined;
 }
 
-/** True for hosts whose traffic never leaves this machine: 127.0.0.0/8, ::1 and localhost. */
+/**
+ * True for hosts that only this machine can reach when a server listens there: 127.0.0.0/8, ::1 and localhost.
+ * 0.0.0.0 is not among them, as a server listening there is reachable on every interface; where a client's
+ * requests go is isThisMachineUrl's question.
+ */
 export function isLoopbackUrl(baseUrl: string): boolean {
   const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
