@@ -10,6 +10,7 @@ import {
   type RecordedRequest,
   type SecuritySchemeContract,
 } from '../engine/index.ts';
+import { decodeBody } from '../runtime/decode-body.ts';
 import { flattenHeaders } from '../runtime/http-headers.ts';
 import { readCapped } from '../runtime/read-capped.ts';
 import { TOKEN_PLACEHOLDER } from '../runtime/redact.ts';
@@ -24,6 +25,8 @@ export interface CallOptions {
   readonly credentialFor?: (scheme: SecuritySchemeContract) => Credential | undefined;
   readonly timeoutMs: number;
   readonly dispatcher?: Dispatcher;
+  /** Cuts the request short when it aborts (an interrupted run); the exchange then reads as a timeout. */
+  readonly signal?: AbortSignal;
 }
 
 /** A credential to send, and the placeholder every record shows instead. */
@@ -104,7 +107,9 @@ export async function callOperation(plan: RequestPlan, options: CallOptions): Pr
   };
   const started = performance.now();
   // One deadline for the whole exchange, so that a server that sends its body a byte at a time cannot hold the run.
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
+    : AbortSignal.timeout(options.timeoutMs);
   try {
     const response = await request(url, {
       method: plan.method as Dispatcher.HttpMethod,
@@ -115,13 +120,17 @@ export async function callOperation(plan: RequestPlan, options: CallOptions): Pr
       bodyTimeout: options.timeoutMs,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
-    const body = await readCapped(response.body, MAX_BODY_BYTES, 'stop');
+    const raw = await readCapped(response.body, MAX_BODY_BYTES, 'stop');
+    const responseHeaders = flattenHeaders(response.headers);
+    // RFC 9110 section 8.4: with no Accept-Encoding in the request a server may still send gzip, deflate or br;
+    // the body is judged as decoded, and still at most MAX_BODY_BYTES of it.
+    const body = decodeBody(raw, responseHeaders['content-encoding'], MAX_BODY_BYTES);
     return {
       request: recorded,
       response: {
         status: response.statusCode,
-        headers: flattenHeaders(response.headers),
-        body: body.bytes.toString('utf8'),
+        headers: responseHeaders,
+        body: body.text,
         truncated: body.truncated,
         durationMs: performance.now() - started,
       },

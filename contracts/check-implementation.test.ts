@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckName, ViolationCode } from '../engine/index.ts';
 import { spawnMock } from '../mock/spawn-mock.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
-import { type ContractReport, checkImplementation, exitCodeFor } from './check-implementation.ts';
+import { type ContractReport, checkImplementation, exitCodeFor, isBlocked, prepareRun } from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';
 import { type BrokenKind, startBrokenServer } from './fixtures/broken-servers.ts';
 import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
@@ -278,36 +278,44 @@ describe('checkImplementation when nothing can be judged', () => {
   });
 });
 
-describe('checkImplementation outside loopback', () => {
-  it('sends nothing a lenient server could take as a valid enable with the real token, unless mutations are allowed', async () => {
-    // 0.0.0.0 reaches this machine's own listeners, yet is not a loopback name, so the guard applies to it.
-    await withFixture(startReferenceServer(), async (server) => {
-      const url = server.url.replace('127.0.0.1', '0.0.0.0');
-      const guarded = await checkImplementation(settings(url));
-      expect(exitCodeFor(guarded)).toBe(0);
-      const withToken = server.received.filter((r) => r.headers.authorization === `Bearer ${TOKEN}`);
-      expect(withToken.length).toBeGreaterThan(0);
-      for (const request of withToken) {
-        // A request with no body (an unknown path) cannot enable anything.
-        if (request.body === '') continue;
-        // Neither the valid body under another media type nor a value a case-insensitive server would accept.
-        expect(request.headers['content-type'], request.body).toMatch(/^application\/json/);
-        let mfaType: unknown;
-        try {
-          mfaType = (JSON.parse(request.body) as { mfaType?: unknown } | null)?.mfaType;
-        } catch {
-          mfaType = undefined; // not JSON: nothing a server could enable
-        }
-        expect(typeof mfaType !== 'string' || mfaType.endsWith('_NOT_DOCUMENTED'), request.body).toBe(true);
-      }
-      const skipped = guarded.cases.filter((c) => c.checks.every((check) => check.state === 'skipped'));
-      expect(skipped.map((c) => c.id.replace(/.* › /, ''))).toEqual(
-        expect.arrayContaining(['Content-Type text/plain', 'mfaType case-changed "google_auth"']),
-      );
-      expect(skipped.every((c) => c.exchange === undefined && c.checks[0]?.note?.includes('--allow-mutations'))).toBe(true);
-      const allowed = await checkImplementation(settings(url, { allowMutations: true }));
-      expect(allowed.totals.skipped).toBe(0);
+describe('checkImplementation against this machine under another name', () => {
+  it.each([
+    ['0.0.0.0', (url: string) => url.replace('127.0.0.1', '0.0.0.0')],
+    ['[::ffff:127.0.0.1]', (url: string) => url.replace('127.0.0.1', '[::ffff:127.0.0.1]')],
+  ])('judges the valid requests sent to %s, and fails a server that answers them with an HTML 500', async (_host, rename) => {
+    await withFixture(startBrokenServer('html-500'), async (server) => {
+      const report = await checkImplementation(settings(rename(server.url)));
+      expect(exitCodeFor(report)).toBe(1);
+      expect(report.successNotJudged).toBeUndefined();
+      expect(report.totals.skipped).toBe(0);
+      expect(found(report, 'failed').some((f) => f.code === 'BODY_NOT_JSON' && f.kind === 'positive')).toBe(true);
     });
+  });
+});
+
+describe('checkImplementation outside this machine', () => {
+  // Tests reach 127.0.0.1 only: the guard is judged on the prepared run, which sends nothing, for a documentation
+  // address (RFC 5737) that is not this machine under any name.
+  it('holds back everything a lenient server could take as a valid enable, and says the success answers were not judged', async () => {
+    const run = await prepareRun(settings('http://192.0.2.1:9'));
+    const held = run.cases.filter((c) => isBlocked(run, c)).map((c) => c.id.replace(/.* › /, ''));
+    expect(held).toEqual(
+      expect.arrayContaining(['mfaType="GOOGLE_AUTH"', 'Content-Type text/plain', 'mfaType case-changed "google_auth"']),
+    );
+    expect(run.mutationsBlocked).toMatch(/not this machine; pass --allow-mutations/);
+    for (const c of run.cases.filter((c) => !isBlocked(run, c) && c.request.body !== undefined && c.request.withCredentials)) {
+      // What is still sent with the credentials: nothing a server could enable.
+      let mfaType: unknown;
+      try {
+        mfaType = (JSON.parse(c.request.body ?? '') as { mfaType?: unknown } | null)?.mfaType;
+      } catch {
+        mfaType = undefined;
+      }
+      expect(typeof mfaType !== 'string' || mfaType.endsWith('_NOT_DOCUMENTED'), c.id).toBe(true);
+      expect(c.request.headers['content-type'], c.id).toMatch(/^application\/json/);
+    }
+    const allowed = await prepareRun(settings('http://192.0.2.1:9', { allowMutations: true }));
+    expect(allowed.cases.filter((c) => isBlocked(allowed, c))).toEqual([]);
   });
 });
 
@@ -330,13 +338,14 @@ describe('what a report shows', () => {
     });
   });
 
-  it('never shows the password of the base URL', async () => {
+  it('never shows the userinfo of the base URL, user name or password', async () => {
     const password = 'pw-SECRET-b4se-url';
     await withFixture(startReferenceServer(), async (server) => {
       const report = await checkImplementation(settings(server.url.replace('http://', `http://ci:${password}@`)));
       expect(report.cases.length).toBeGreaterThan(0);
       expect(leaks(report, password)).toEqual([]);
-      expect(report.baseUrl).toMatch(/^http:\/\/ci:\[redacted\]@127\.0\.0\.1:\d+/);
+      expect(JSON.stringify(report)).not.toContain('//ci');
+      expect(report.baseUrl).toMatch(/^http:\/\/\[redacted\]@127\.0\.0\.1:\d+/);
     });
   });
 

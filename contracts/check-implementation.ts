@@ -23,7 +23,7 @@ import { DOCUMENT_PATH, loadContract, policyFor } from '../openapi/index.ts';
 import { createRedactor, type Redactor } from '../runtime/redact.ts';
 import { callOperation, credentialSource, type Exchange } from './call-operation.ts';
 import { describeUnsendableToken } from './check-token.ts';
-import { type ContractSettings, isLoopbackUrl, settingsProblem } from './contract-settings.ts';
+import { type ContractSettings, isThisMachineUrl, settingsProblem } from './contract-settings.ts';
 
 export type CheckState = 'passed' | 'failed' | 'warned' | 'skipped';
 
@@ -56,13 +56,21 @@ export interface ContractReport {
   readonly durationMs: number;
   /** Set when nothing could be judged: one sentence saying why. */
   readonly notJudged?: string;
+  /**
+   * Set when the valid requests were held back (a host that is not this machine, no --allow-mutations): one
+   * sentence saying that the success answers were not judged and how to judge them. The exit code stays 0 when
+   * every check that ran holds.
+   */
+  readonly successNotJudged?: string;
+  /** Set when a signal stopped the run: what was judged before it is kept, and the exit code is 2. */
+  readonly interrupted?: string;
   readonly cases: readonly CaseResult[];
   readonly totals: Readonly<Record<CheckState, number>>;
 }
 
-/** 0: every check holds; 1: the implementation breaks the contract; 2: nothing could be judged. */
+/** 0: every check that ran holds; 1: the implementation breaks the contract; 2: nothing could be judged, or the run was interrupted. */
 export function exitCodeFor(report: ContractReport): 0 | 1 | 2 {
-  if (report.notJudged !== undefined) return 2;
+  if (report.notJudged !== undefined || report.interrupted !== undefined) return 2;
   return report.totals.failed > 0 ? 1 : 0;
 }
 
@@ -121,8 +129,8 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
   }
   if (cases.length === 0) throw new CannotJudge(`${documentLabel} documents no operation to check.`);
   const mutationsBlocked =
-    !settings.allowMutations && !isLoopbackUrl(settings.baseUrl)
-      ? `could change state on ${redactor.text(host)}, which is not loopback; pass --allow-mutations to send it`
+    !settings.allowMutations && !(await isThisMachineUrl(settings.baseUrl))
+      ? `could change state on ${redactor.text(host)}, which is not this machine; pass --allow-mutations to send them`
       : undefined;
   return { settings, cases, ...(mutationsBlocked ? { mutationsBlocked } : {}), context };
 }
@@ -165,12 +173,13 @@ export async function loadChecks(options: {
 }
 
 /** Sends one case's request with the run's token and timeout. */
-function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher): Promise<Exchange> {
+function sendCase(run: PreparedRun, testCase: ContractCase, dispatcher: Dispatcher, signal?: AbortSignal): Promise<Exchange> {
   return callOperation(testCase.request, {
     baseUrl: run.settings.baseUrl,
     credentialFor: credentialSource(run.settings),
     timeoutMs: run.settings.timeoutMs,
     dispatcher,
+    ...(signal ? { signal } : {}),
   });
 }
 
@@ -197,7 +206,8 @@ export function isBlocked(run: PreparedRun, testCase: ContractCase): boolean {
 /**
  * Sends `count` cases (the i-th is `caseAt(i)`) and judges each answer as it comes, `concurrency` in flight.
  * The first goes alone: when no connection can be made at all there is nothing to judge, and one sentence
- * (CannotJudge) says so instead of a failure per case.
+ * (CannotJudge) says so instead of a failure per case. Once `signal` aborts, nothing more is sent, the requests
+ * in flight are cut, and their answers are dropped unjudged: what onResult got is what was judged.
  */
 export async function sendAndJudge(
   run: PreparedRun,
@@ -205,13 +215,15 @@ export async function sendAndJudge(
   caseAt: (index: number) => ContractCase | undefined,
   concurrency: number,
   onResult: (index: number, result: CaseResult) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   // A short keep-alive, so that no connection outlives the run (undici's advice).
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 1000 });
   try {
     const first = caseAt(0);
-    if (count === 0 || !first) return;
-    const exchange = await sendCase(run, first, agent);
+    if (count === 0 || !first || signal?.aborted) return;
+    const exchange = await sendCase(run, first, agent, signal);
+    if (signal?.aborted) return;
     if (exchange.failure?.kind === 'unreachable') {
       throw new CannotJudge(
         `Could not reach ${run.context.redactor.text(run.settings.baseUrl)}: ${run.context.redactor.text(exchange.failure.message)}. Is the implementation running there?`,
@@ -220,9 +232,11 @@ export async function sendAndJudge(
     onResult(0, judgeExchange(run.context, first, exchange));
     let next = 1;
     const worker = async (): Promise<void> => {
-      for (let index = next++; index < count; index = next++) {
+      for (let index = next++; index < count && !signal?.aborted; index = next++) {
         const testCase = caseAt(index);
-        if (testCase) onResult(index, judgeExchange(run.context, testCase, await sendCase(run, testCase, agent)));
+        if (!testCase) continue;
+        const sent = await sendCase(run, testCase, agent, signal);
+        if (!signal?.aborted) onResult(index, judgeExchange(run.context, testCase, sent));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, count - 1) }, worker));
@@ -240,7 +254,10 @@ export function showBaseUrl(settings: Pick<ContractSettings, 'baseUrl' | 'token'
  * The contract check, with no test runner in it: loads the document and the gap policy, builds the cases, sends
  * them to the implementation, runs the named checks and returns everything as values.
  */
-export async function checkImplementation(settings: ContractSettings): Promise<ContractReport> {
+export async function checkImplementation(
+  settings: ContractSettings,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<ContractReport> {
   const started = performance.now();
   const heading = {
     baseUrl: showBaseUrl(settings),
@@ -248,6 +265,10 @@ export async function checkImplementation(settings: ContractSettings): Promise<C
     strict: settings.strict,
     startedAt: new Date().toISOString(),
   };
+  // The whole report goes through the run's redactor once more, keys included, so that no sentence added after
+  // judging can carry a secret into a report or a terminal.
+  const finish = (report: ContractReport): ContractReport =>
+    createRedactor({ token: settings.token, urls: [settings.baseUrl] }).value(report);
   try {
     const prepared = await prepareRun(settings);
     const results = new Map<string, CaseResult>();
@@ -260,8 +281,12 @@ export async function checkImplementation(settings: ContractSettings): Promise<C
       (_index, result) => {
         results.set(result.id, result);
       },
+      options.signal,
     );
-    // Cases held back outside loopback are reported as skipped, with the reason.
+    const interrupted = options.signal?.aborted
+      ? `The run was interrupted after ${results.size} of ${toSend.length} cases were judged; the rest were cut off or never sent, and the reports hold what was judged.`
+      : undefined;
+    // Cases held back outside this machine, or not sent before an interruption, are reported as skipped, with the reason.
     const cases = prepared.cases.map(
       (testCase): CaseResult =>
         results.get(testCase.id) ?? {
@@ -270,30 +295,65 @@ export async function checkImplementation(settings: ContractSettings): Promise<C
           checks: checksFor(testCase).map((check) => ({
             check,
             state: 'skipped',
-            note: prepared.mutationsBlocked ?? 'not sent',
+            note:
+              (isBlocked(prepared, testCase) && prepared.mutationsBlocked) ||
+              (interrupted ? 'not judged: the run was interrupted' : 'not sent'),
             violations: [],
           })),
         },
     );
     const totals = countStates(cases);
     const judged = totals.passed + totals.warned + totals.failed;
-    return {
+    const heldBack = prepared.cases.filter((c) => c.kind === 'positive' && isBlocked(prepared, c)).length;
+    const notJudged =
+      judged === 0
+        ? (interrupted ?? `No check could run against ${heading.baseUrl}: every case was skipped.`)
+        : tokenRefused(prepared, cases);
+    return finish({
       ...heading,
       durationMs: performance.now() - started,
-      ...(judged === 0 ? { notJudged: `No check could run against ${heading.baseUrl}: every case was skipped.` } : {}),
+      ...(notJudged === undefined ? {} : { notJudged }),
+      ...(heldBack > 0 && prepared.mutationsBlocked
+        ? {
+            successNotJudged: `The success answers were not judged: ${heldBack} valid request(s) were held back, as they ${prepared.mutationsBlocked}.`,
+          }
+        : {}),
+      ...(interrupted === undefined ? {} : { interrupted }),
       cases,
       totals,
-    };
+    });
   } catch (error) {
     if (!(error instanceof CannotJudge)) throw error;
-    return {
+    return finish({
       ...heading,
       durationMs: performance.now() - started,
       notJudged: error.message,
       cases: [],
       totals: noStates(),
-    };
+    });
   }
+}
+
+/**
+ * One sentence when the token was refused: every valid request sent with it (or, when those were held back,
+ * every request sent with it) got 401 or 403. Nothing on the success path was judged then, and those statuses
+ * say the token is wrong or expired, not that the implementation breaks the contract.
+ */
+function tokenRefused(prepared: PreparedRun, cases: readonly CaseResult[]): string | undefined {
+  const statusOf = new Map(cases.map((c) => [c.id, c.exchange?.response?.status]));
+  const withToken = prepared.cases.filter(
+    (c) => c.request.withCredentials && c.request.security.length > 0 && statusOf.get(c.id) !== undefined,
+  );
+  const valid = withToken.filter((c) => c.kind === 'positive');
+  const asked = valid.length > 0 ? valid : withToken;
+  const statuses = asked.map((c) => statusOf.get(c.id));
+  if (statuses.length === 0 || !statuses.every((status) => status === 401 || status === 403)) return undefined;
+  const counts = [401, 403].flatMap((status) => {
+    const count = statuses.filter((s) => s === status).length;
+    return count === 0 ? [] : [`${status} (${count})`];
+  });
+  const what = valid.length > 0 ? 'valid requests' : 'requests';
+  return `The token was refused: all ${statuses.length} ${what} sent with it got ${counts.join(' or ')}, so no success answer could be judged; set CONTRACT_TOKEN to a token that ${new URL(prepared.settings.baseUrl).host} accepts.`;
 }
 
 function countStates(cases: readonly CaseResult[]): Record<CheckState, number> {

@@ -34,10 +34,19 @@ export function formatSummary(report: ContractReport): string[] {
     row('all checks', report.totals),
   );
   for (const [reason, count] of skipReasons) lines.push(`[contracts] skipped ${count}: ${reason}`);
-  // The plain closing line CI tools read: warned checks passed.
+  if (report.successNotJudged !== undefined) lines.push(`[contracts] ${report.successNotJudged}`);
+  // The plain closing line CI tools read: warned checks passed. It says so when the success path went unjudged
+  // or the run was cut short, so that neither reads as a full pass.
   lines.push(
     '',
-    `contracts: ${report.totals.passed + report.totals.warned} passed, ${report.totals.failed} failed, ${report.totals.skipped} skipped`,
+    `contracts: ${report.totals.passed + report.totals.warned} passed, ${report.totals.failed} failed, ${report.totals.skipped} skipped${closingNote(report)}`,
   );
   return lines;
+}
+
+function closingNote(report: ContractReport): string {
+  if (report.interrupted !== undefined) return `; INTERRUPTED: ${report.interrupted}`;
+  if (report.successNotJudged !== undefined)
+    return '; the success answers were NOT judged (pass --allow-mutations to judge them)';
+  return '';
 }

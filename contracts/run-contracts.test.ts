@@ -1,10 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { buildCases } from '../engine/index.ts';
+import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { cliArgs } from '../testing/cli.ts';
+import type { ContractReport } from './check-implementation.ts';
 import { startBrokenServer } from './fixtures/broken-servers.ts';
 import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
 import { testSettings } from './fixtures/test-settings.ts';
@@ -112,6 +115,22 @@ describe('reading the command line', () => {
     ['--concurrency without --load', ['--base-url', 'http://h', '--concurrency', '3'], /^--concurrency goes with --load N\.$/],
     ['--load 0', ['--base-url', 'http://h', '--load', '0'], /^--load must be a whole number above 0; got "0"\.$/],
     [
+      'an empty --report-dir',
+      ['--base-url', 'http://h', '--report-dir', ''],
+      /^--report-dir needs a directory; got an empty string\.$/,
+    ],
+    ['an empty --contract', ['--base-url', 'http://h', '--contract', ''], /^--contract needs the path of an OpenAPI document/],
+    [
+      'a --concurrency no run can hold',
+      ['--base-url', 'http://h', '--load', '5', '--concurrency', '999999999999999'],
+      /^--concurrency must be a whole number from 1 to 1000, as each request in flight holds a connection; got "999999999999999"\.$/,
+    ],
+    [
+      'a --concurrency one past the bound',
+      ['--base-url', 'http://h', '--load', '5', '--concurrency', '1001'],
+      /^--concurrency must be a whole number from 1 to 1000/,
+    ],
+    [
       '--report-dir with --load',
       ['--base-url', 'http://h', '--load', '5', '--report-dir', 'r'],
       /^--report-dir goes with the cases/,
@@ -152,6 +171,26 @@ describe('report directories', () => {
     });
   });
 
+  it('refuses a report file that is a symbolic link or a named pipe, before sending anything, and leaves its target alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
+    const target = join(mkdtempSync(join(tmpdir(), 'unrelated-')), 'precious.txt');
+    writeFileSync(target, 'keep me\n');
+    symlinkSync(target, join(dir, 'junit.xml'));
+    const piped = mkdtempSync(join(tmpdir(), 'contracts-report-'));
+    await run('mkfifo', [join(piped, 'report.json')]);
+    await withFixture(startReferenceServer(), async (server) => {
+      await expect(runContracts(command(server.url, dir), () => undefined)).rejects.toThrow(
+        /^Cannot write reports to .*: .*junit\.xml is a symbolic link, which the kit does not follow; remove it/,
+      );
+      await expect(runContracts(command(server.url, piped), () => undefined)).rejects.toThrow(
+        /^Cannot write reports to .*: .*report\.json is not a regular file; remove it/,
+      );
+      expect(server.received).toEqual([]);
+    });
+    expect(readFileSync(target, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(join(dir, 'junit.xml')).isSymbolicLink()).toBe(true);
+  });
+
   it('writes a junit.xml that says why nothing was judged, rather than an empty one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
     const closed = await withFixture(startReferenceServer(), async (server) => server.url);
@@ -177,13 +216,105 @@ describe('the CI summary (GITHUB_STEP_SUMMARY)', () => {
       expect((await runContracts(command, () => undefined)).exitCode).toBe(1);
     });
     const text = readFileSync(summary, 'utf8');
-    expect(text.startsWith('# earlier step\n## Contract check against `http://127.0.0.1:')).toBe(true);
+    expect(text.startsWith('# earlier step\n## Contract check against http://127.0.0.1:')).toBe(true);
     expect(text).toMatch(/^\| `body_schema` \| \d+ \| [1-9]\d* \| 0 \| 0 \|$/m);
     expect(text).toMatch(
       /^- \*\*BODY_SCHEMA_MISMATCH\*\* on POST \/mfa\/enable › positive › .*: The 200 body at \/success must be boolean; got "yes"\.$/m,
     );
     expect(text).toMatch(/^ {2}curl -sS -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/mfa\/enable' .*\$CONTRACT_TOKEN/m);
     for (let i = 0; i + 8 <= TOKEN.length; i += 1) expect(text).not.toContain(TOKEN.slice(i, i + 8));
+  });
+});
+
+describe('the CI summary of a server that sends HTML', () => {
+  it('shows the body as text: no tag of it reaches the Markdown', async () => {
+    const summary = join(mkdtempSync(join(tmpdir(), 'step-summary-')), 'summary.md');
+    await withFixture(startBrokenServer('html-500'), async (server) => {
+      const command = readContractCommand(['--base-url', server.url], { CONTRACT_TOKEN: TOKEN, GITHUB_STEP_SUMMARY: summary });
+      if (command.help) throw new Error('unexpected --help');
+      expect((await runContracts(command, () => undefined)).exitCode).toBe(1);
+    });
+    const text = readFileSync(summary, 'utf8');
+    expect(text).toContain('&lt;html&gt;&lt;body&gt;&lt;h1&gt;500 Internal Server Error&lt;/h1&gt;');
+    expect(text).not.toMatch(/<\/?(?:html|body|h1)>/);
+  });
+});
+
+describe('a run that is interrupted', () => {
+  it('writes what it judged, marked interrupted, on SIGINT, and exits 2', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
+    await withFixture(startBrokenServer('hangs-but-google-auth'), async (server) => {
+      const child = spawn(
+        process.execPath,
+        cliArgs('check', '--base-url', server.url, '--timeout', '120000', '--report-dir', reportDir),
+        {
+          env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKEN: TOKEN },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        // Every case is sent once the refusals are answered; the valid requests but GOOGLE_AUTH's hang.
+        // The malformed request never reaches a request handler: Node's parser refuses it first.
+        const count = buildCases(await loadContract(), loadGapPolicy()).filter((c) => c.request.raw === undefined).length;
+        await expect.poll(() => server.received.length, { timeout: 30_000 }).toBe(count);
+        child.kill('SIGINT');
+        expect(await exited).toBe(2);
+      } finally {
+        child.kill('SIGKILL');
+      }
+      expect(stdout).toMatch(
+        /^contracts: \d+ passed, 0 failed, [1-9]\d* skipped; INTERRUPTED: The run was interrupted after \d+ of \d+ cases/m,
+      );
+      const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as ContractReport;
+      expect(report.interrupted).toMatch(/^The run was interrupted/);
+      expect(report.totals.passed).toBeGreaterThan(0);
+      const junit = readFileSync(join(reportDir, 'junit.xml'), 'utf8');
+      expect(junit).toMatch(/<error message="The run was interrupted after \d+ of \d+ cases[^"]*" type="INTERRUPTED"\/>/);
+      expect(junit).toContain('not judged: the run was interrupted');
+    });
+  });
+});
+
+describe('secrets in every output', () => {
+  it('are redacted in stdout, report.json, junit.xml and the CI summary: a token echoed into a header name or JSON-escaped, a user name in the base URL', async () => {
+    const token = 'tok-"QUOTE-5b1e90c7a2';
+    const user = 'ghp_USERNAME0b7d5e1f93';
+    const dir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
+    const summary = join(dir, 'summary.md');
+    const printed: string[] = [];
+    let outcome: Awaited<ReturnType<typeof runContracts>> | undefined;
+    await withFixture(startBrokenServer('echoes-token-in-names'), async (server) => {
+      const command = readContractCommand(
+        ['--base-url', server.url.replace('http://', `http://${user}@`), '--report-dir', join(dir, 'reports'), '--strict'],
+        { CONTRACT_TOKEN: token, GITHUB_STEP_SUMMARY: summary },
+      );
+      if (command.help) throw new Error('unexpected --help');
+      outcome = await runContracts(command, (line) => printed.push(line));
+    });
+    expect(outcome?.exitCode).toBe(1);
+    const outputs = {
+      stdout: [...printed, ...(outcome?.lines ?? [])].join('\n'),
+      'report.json': readFileSync(join(dir, 'reports', 'report.json'), 'utf8'),
+      'junit.xml': readFileSync(join(dir, 'reports', 'junit.xml'), 'utf8'),
+      summary: readFileSync(summary, 'utf8'),
+    };
+    // The echo reached each output, redacted: the reports are not silent about it.
+    expect(outputs.stdout).toContain('BODY_NOT_JSON');
+    // The header name holds the token lowercased and without its quote: its fragments are hidden.
+    expect(outputs['report.json']).toContain('"x-echo-tok-[redacted]": "seen"');
+    const secrets = [token, JSON.stringify(token).slice(1, -1), token.replace(/[^A-Za-z0-9-]/g, '').toLowerCase(), user];
+    for (const [name, text] of Object.entries(outputs)) {
+      expect(text, name).toContain('[redacted]@127.0.0.1');
+      for (const secret of secrets) {
+        for (let i = 0; i + 8 <= secret.length; i += 1)
+          expect(text, `${name} holds ${secret.slice(i, i + 8)}`).not.toContain(secret.slice(i, i + 8));
+      }
+    }
   });
 });
 
@@ -227,11 +358,20 @@ describe('npm run contracts -- --load', () => {
     });
   });
 
+  it('judges nothing, and says the token was refused, when every answer is a 401', async () => {
+    await withFixture(startBrokenServer('refuses-every-token'), async (server) => {
+      const report = await runLoad(settings(server.url), 20, 4);
+      expect(loadExitCode(report)).toBe(2);
+      expect(report.notJudged).toMatch(/^The token was refused: all 20 valid requests sent with it got 401 \(20\)/);
+    });
+  });
+
   it('judges nothing, and says why, where the valid requests may not be sent', async () => {
-    const report = await runLoad({ ...settings('https://backend.flashback.tech') }, 10, 1);
+    // An address literal: the guard asks no resolver about it, and nothing is sent.
+    const report = await runLoad({ ...settings('https://198.51.100.7') }, 10, 1);
     expect(loadExitCode(report)).toBe(2);
     expect(report.notJudged).toMatch(
-      /^--load sends valid requests, which could change state on backend\.flashback\.tech, which is not loopback; pass --allow-mutations/,
+      /^--load sends valid requests, which could change state on 198\.51\.100\.7, which is not this machine; pass --allow-mutations/,
     );
   });
 });

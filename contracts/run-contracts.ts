@@ -6,7 +6,7 @@ import { checkImplementation, exitCodeFor } from './check-implementation.ts';
 import { type ContractSettings, settingsProblem } from './contract-settings.ts';
 import { formatStepSummary } from './format-step-summary.ts';
 import { formatSummary } from './format-summary.ts';
-import { describeLoadReport, loadExitCode, runLoad } from './run-load.ts';
+import { describeLoadReport, loadExitCode, MAX_CONCURRENCY, runLoad } from './run-load.ts';
 import { appendStepSummary, prepareReportDir, prepareStepSummary, UnwritableOutput, writeReports } from './write-reports.ts';
 
 export const CHECK_USAGE = `Usage: CONTRACT_TOKEN=… flashback-contract check --base-url URL [--timeout MS] [--strict] [--report-dir DIR] [--allow-mutations]
@@ -24,8 +24,9 @@ repository: npm run contracts -- …).
   --credential NAME=VALUE  a credential for the security scheme NAME (an API key; user:password for basic);
                       or CONTRACT_CREDENTIAL_<NAME>. CONTRACT_TOKEN serves every bearer-like scheme and API key
   --load N            instead of the cases: send N valid requests and check every answer
-  --concurrency C     with --load, how many requests are in flight at once (default 10)
-Exit codes: 0 every check holds, 1 the implementation breaks the contract, 2 nothing could be judged.`;
+  --concurrency C     with --load, how many requests are in flight at once (default 10, at most ${MAX_CONCURRENCY})
+Exit codes: 0 every check that ran holds (the closing line says when the success answers were not judged),
+1 the implementation breaks the contract, 2 nothing could be judged or the run was interrupted (Ctrl-C).`;
 
 /** A usage error: reported as one sentence and exit code 2. */
 export class UsageError extends Error {
@@ -85,6 +86,8 @@ export function readContractCommand(
   const problem = settingsProblem(settings);
   if (problem) throw new UsageError(problem);
   if (values.load === undefined && values.concurrency !== undefined) throw new UsageError('--concurrency goes with --load N.');
+  if (values['report-dir'] === '') throw new UsageError('--report-dir needs a directory; got an empty string.');
+  if (values.contract === '') throw new UsageError('--contract needs the path of an OpenAPI document; got an empty string.');
   if (values.load !== undefined && values['report-dir'] !== undefined) {
     throw new UsageError('--report-dir goes with the cases; --load prints its report instead.');
   }
@@ -92,6 +95,11 @@ export function readContractCommand(
     values.load === undefined
       ? undefined
       : { total: wholeNumber(values.load, '--load'), concurrency: wholeNumber(values.concurrency ?? '10', '--concurrency') };
+  if (load && load.concurrency > MAX_CONCURRENCY) {
+    throw new UsageError(
+      `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, as each request in flight holds a connection; got "${values.concurrency}".`,
+    );
+  }
   return {
     help: false,
     settings,
@@ -132,18 +140,25 @@ function wholeNumber(raw: string, flag: string): number {
   return Number(raw);
 }
 
-/** Runs the command: sends the cases (or the load), writes the reports, and returns the exit code and lines. */
-export async function runContracts(command: ContractCommand, print: (line: string) => void): Promise<CliOutcome> {
+/**
+ * Runs the command: sends the cases (or the load), writes the reports, and returns the exit code and lines.
+ * When `signal` aborts (Ctrl-C), the run stops sending and writes what it judged, marked interrupted (exit 2).
+ */
+export async function runContracts(
+  command: ContractCommand,
+  print: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<CliOutcome> {
   for (const note of command.notes) print(note);
   if (command.load) {
-    const report = await runLoad(command.settings, command.load.total, command.load.concurrency);
+    const report = await runLoad(command.settings, command.load.total, command.load.concurrency, signal);
     if (report.notJudged !== undefined) return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${report.notJudged}`] };
     for (const line of describeLoadReport(report)) print(line);
     return { exitCode: loadExitCode(report), lines: [] };
   }
   if (command.reportDir) prepareReportDir(command.reportDir);
   if (command.stepSummary) prepareStepSummary(command.stepSummary);
-  const report = await checkImplementation(command.settings);
+  const report = await checkImplementation(command.settings, signal ? { signal } : {});
   // A run that judged nothing writes its reports too: junit.xml then holds one error saying why, so that a CI
   // server shows that sentence rather than an empty file.
   if (command.reportDir) writeReports(report, command.reportDir);
@@ -159,7 +174,18 @@ export async function checkCommand(args: readonly string[], env: NodeJS.ProcessE
   try {
     const command = readContractCommand(args, env);
     if (command.help) return { exitCode: 0, lines: [CHECK_USAGE] };
-    return await runContracts(command, (line) => process.stdout.write(`${line}\n`));
+    // The first SIGINT or SIGTERM stops the run and lets it write what it judged; the listeners are gone by
+    // then, so a second one ends the process at once.
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      return await runContracts(command, (line) => process.stdout.write(`${line}\n`), stop.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       return { exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${error.message}`, 'Run with --help for usage.'] };

@@ -3,6 +3,9 @@ import { CannotJudge, type CaseResult, isBlocked, prepareRun, sendAndJudge, show
 import type { ContractSettings } from './contract-settings.ts';
 import { describeViolation } from './describe-violation.ts';
 
+/** The most requests --load keeps in flight: each holds a connection and a socket, and no development server needs more. */
+export const MAX_CONCURRENCY = 1000;
+
 export interface LoadReport {
   /** The base URL as shown: a password in it is redacted. */
   readonly baseUrl: string;
@@ -11,6 +14,8 @@ export interface LoadReport {
   readonly wallMs: number;
   /** Set when nothing could be judged: one sentence saying why. */
   readonly notJudged?: string;
+  /** Set when a signal stopped the run: the counts are of the requests judged before it; exit code 2. */
+  readonly interrupted?: string;
   /** Requests whose answer broke the contract, by code. */
   readonly violations: Readonly<Partial<Record<ViolationCode, number>>>;
   /** Timeouts and dropped connections. */
@@ -27,13 +32,20 @@ export interface LoadReport {
  * judges every answer with the normal run's steps. Many servers keep their contract one request at a time and
  * break it under concurrency (a proxy's 502, an HTML error page, a cut-off body): this finds that.
  */
-export async function runLoad(settings: ContractSettings, total: number, concurrency: number): Promise<LoadReport> {
+export async function runLoad(
+  settings: ContractSettings,
+  total: number,
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<LoadReport> {
   const started = performance.now();
   const violations: Partial<Record<ViolationCode, number>> = {};
   const examples = new Map<ViolationCode, string>();
   const latencies: number[] = [];
   let errors = 0;
   let failedRequests = 0;
+  let judged = 0;
+  const refusals = new Map<number, number>();
   const report = (notJudged?: string): LoadReport => {
     const sorted = latencies.sort((a, b) => a - b);
     const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -43,6 +55,9 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
       concurrency,
       wallMs: performance.now() - started,
       ...(notJudged === undefined ? {} : { notJudged }),
+      ...(signal?.aborted && notJudged === undefined
+        ? { interrupted: `The run was interrupted after ${judged} of ${total} requests were judged.` }
+        : {}),
       violations,
       errors,
       failedRequests,
@@ -51,9 +66,12 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
     };
   };
   const record = (index: number, result: CaseResult): void => {
+    judged += 1;
     const { exchange } = result;
     if (exchange?.response) latencies.push(exchange.response.durationMs);
     else errors += 1;
+    const status = exchange?.response?.status;
+    if (status === 401 || status === 403) refusals.set(status, (refusals.get(status) ?? 0) + 1);
     const codes = new Set<ViolationCode>();
     for (const check of result.checks) {
       if (check.state !== 'failed') continue;
@@ -69,6 +87,11 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
   };
 
   try {
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw new CannotJudge(
+        `The concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, as each request in flight holds a connection; got ${concurrency}.`,
+      );
+    }
     const run = await prepareRun(settings);
     const cases = run.cases.filter((c) => c.kind === 'positive' && !isBlocked(run, c));
     if (cases.length === 0) {
@@ -78,7 +101,16 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
           : 'The document gives no valid request to send under load.',
       );
     }
-    await sendAndJudge(run, total, (index) => cases[index % cases.length], concurrency, record);
+    await sendAndJudge(run, total, (index) => cases[index % cases.length], concurrency, record, signal);
+    if (signal?.aborted && judged === 0) throw new CannotJudge('The run was interrupted before any answer was judged.');
+    const refused = [...refusals.values()].reduce((sum, count) => sum + count, 0);
+    if (refused > 0 && refused === latencies.length) {
+      // Every answer a 401 or 403 to a request sent with the token: the token is wrong, not the contract.
+      const statuses = [...refusals].map(([code, count]) => `${code} (${count})`).join(' or ');
+      throw new CannotJudge(
+        `The token was refused: all ${refused} valid requests sent with it got ${statuses}, so no success answer could be judged; set CONTRACT_TOKEN to a token that ${new URL(settings.baseUrl).host} accepts.`,
+      );
+    }
     return report();
   } catch (error) {
     if (error instanceof CannotJudge) return report(error.message);
@@ -86,9 +118,9 @@ export async function runLoad(settings: ContractSettings, total: number, concurr
   }
 }
 
-/** 0: every answer kept the contract; 1: some did not; 2: nothing could be judged. */
+/** 0: every answer kept the contract; 1: some did not; 2: nothing could be judged, or the run was interrupted. */
 export function loadExitCode(report: LoadReport): 0 | 1 | 2 {
-  if (report.notJudged !== undefined) return 2;
+  if (report.notJudged !== undefined || report.interrupted !== undefined) return 2;
   return report.failedRequests > 0 ? 1 : 0;
 }
 
@@ -102,6 +134,8 @@ export function describeLoadReport(report: LoadReport): string[] {
     ...Object.entries(report.violations).map(([code, count]) => `[contracts] ${code}: ${count} of ${report.requests} requests`),
     ...report.examples.flatMap((example) => ['', example]),
     '',
-    `contracts: ${report.requests - report.failedRequests} passed, ${report.failedRequests} failed`,
+    report.interrupted === undefined
+      ? `contracts: ${report.requests - report.failedRequests} passed, ${report.failedRequests} failed`
+      : `contracts: ${report.failedRequests} failed of the requests judged; INTERRUPTED: ${report.interrupted}`,
   ];
 }

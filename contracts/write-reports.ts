@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
 import { describeWriteError } from '../runtime/describe-write-error.ts';
@@ -24,12 +24,36 @@ export class UnwritableOutput extends Error {
 export function prepareReportDir(dir: string): void {
   try {
     makeDirectories(dir);
-    for (const name of REPORT_FILES) writeFileSync(join(dir, name), '');
+    for (const name of REPORT_FILES) writeReportFile(join(dir, name), '');
   } catch (error) {
     throw new UnwritableOutput(
-      `Cannot write reports to ${dir}: ${describeWriteError(error)}. Pass --report-dir a directory you can write.`,
+      `Cannot write reports to ${dir}: ${describeReportError(error)}. Pass --report-dir a directory you can write.`,
     );
   }
+}
+
+// O_NOFOLLOW: a report file that is a symbolic link (junit.xml -> ~/.bashrc, planted in a shared directory) is
+// refused with ELOOP instead of followed, so that a run never overwrites a file it was not asked to write.
+// O_NONBLOCK: a named pipe in its place fails at once (ENXIO) instead of blocking the run until a reader comes.
+const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Writes a report file, which must be a regular file (or not exist yet); never through a symbolic link. */
+function writeReportFile(path: string, data: string): void {
+  const fd = openSync(path, WRITE_NO_FOLLOW, 0o666);
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG', path });
+    writeFileSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describeReportError(error: unknown): string {
+  const { code, path } = error as NodeJS.ErrnoException;
+  const file = path ?? 'a report file';
+  if (code === 'ELOOP') return `${file} is a symbolic link, which the kit does not follow; remove it or pick another directory`;
+  if (code === 'ENXIO' || code === 'ENOTREG') return `${file} is not a regular file; remove it or pick another directory`;
+  return describeWriteError(error);
 }
 
 /**
@@ -48,12 +72,12 @@ function makeDirectories(dir: string): void {
 /** Writes junit.xml (one test case per check × case) and report.json (the whole report) into `dir`. */
 export function writeReports(report: ContractReport, dir: string): void {
   try {
-    writeFileSync(join(dir, 'junit.xml'), toJunit(report));
-    writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeReportFile(join(dir, 'junit.xml'), toJunit(report));
+    writeReportFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   } catch (error) {
     // Do not leave a half-written junit.xml that a CI server would read as a verdict.
     for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
-    throw new UnwritableOutput(`Cannot write reports to ${dir}: ${describeWriteError(error)}.`);
+    throw new UnwritableOutput(`Cannot write reports to ${dir}: ${describeReportError(error)}.`);
   }
 }
 
@@ -65,6 +89,9 @@ function toJunit(report: ContractReport): string {
     .timestamp(report.startedAt)
     .time(report.durationMs / 1000);
   if (report.notJudged !== undefined) suite.testCase().className('contracts').name('run').error(report.notJudged, 'NOT_JUDGED');
+  else if (report.interrupted !== undefined) {
+    suite.testCase().className('contracts').name('run').error(report.interrupted, 'INTERRUPTED');
+  }
   for (const testCase of report.cases) {
     for (const check of testCase.checks) {
       const entry = suite.testCase().className(testCase.id).name(check.check);

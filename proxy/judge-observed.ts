@@ -12,10 +12,10 @@ import {
   type Violation,
   validatorCache,
 } from '../engine/index.ts';
+import { decodeBody } from '../runtime/decode-body.ts';
 import { flattenHeaders, HOP_BY_HOP } from '../runtime/http-headers.ts';
 import type { CappedBody } from '../runtime/read-capped.ts';
 import { createRedactor, type Redactor } from '../runtime/redact.ts';
-import { decodeBody } from './decode-body.ts';
 import type { Upstream } from './upstream-target.ts';
 
 /** One exchange as the proxy saw it pass: the request, and the answer or why none came. */

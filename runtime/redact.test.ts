@@ -24,9 +24,9 @@ describe('createRedactor', () => {
     expect(cut).toBe(`${'x'.repeat(70)} Bearer $CONTRACT_TO…`);
   });
 
-  it('hides the password of a URL, as written and decoded', () => {
+  it('hides the whole userinfo of a URL, and its password as written and decoded', () => {
     expect(redact.text('http://ci:pa%40ss-w0rd-long@host:1/x said pa@ss-w0rd-long')).toBe(
-      'http://ci:[redacted]@host:1/x said [redacted]',
+      'http://[redacted]@host:1/x said [redacted]',
     );
   });
 
@@ -41,5 +41,90 @@ describe('createRedactor', () => {
 
   it('redacts every string of a JSON-like value and keeps its shape', () => {
     expect(redact.value({ a: [`x ${TOKEN}`], b: { c: 1, d: null } })).toEqual({ a: ['x $CONTRACT_TOKEN'], b: { c: 1, d: null } });
+  });
+});
+
+// Each row: what the secrets are, a text a server or the kit could produce, and what must be shown instead.
+const QUOTED = 'tok-"QUOTE\\d-12345678';
+const USER = 'ghp_USERNAME0123456789abcdef';
+describe.each([
+  [
+    'a token JSON-escaped, as a JSON body echoes it',
+    { token: QUOTED },
+    `{"error":"got ${JSON.stringify(QUOTED).slice(1, -1)}"}`,
+    '{"error":"got $CONTRACT_TOKEN"}',
+  ],
+  [
+    'a token JSON-escaped twice, as a message quoting such a body does',
+    { token: QUOTED },
+    JSON.stringify(JSON.stringify(QUOTED)),
+    '"\\"$CONTRACT_TOKEN\\""',
+  ],
+  ['a fragment of a JSON-escaped token', { token: QUOTED }, `cut: ${JSON.stringify(QUOTED).slice(1, 12)}…`, 'cut: [redacted]…'],
+  [
+    'a token percent-encoded, as a Location header echoes it',
+    { token: QUOTED },
+    `/next?t=${encodeURIComponent(QUOTED)}`,
+    '/next?t=$CONTRACT_TOKEN',
+  ],
+  [
+    'a token HTML-escaped, as an HTML page echoes it',
+    { token: QUOTED },
+    '<p>tok-&quot;QUOTE\\d-12345678</p>',
+    '<p>$CONTRACT_TOKEN</p>',
+  ],
+  [
+    'a user name in the base URL',
+    { urls: [`http://${USER}@host:1`] },
+    `http://${USER}@host:1/mfa and ${USER}`,
+    'http://[redacted]@host:1/mfa and [redacted]',
+  ],
+  [
+    'a short user name in the base URL',
+    { urls: ['http://ci@host:1'] },
+    'GET http://ci@host:1/mfa',
+    'GET http://[redacted]@host:1/mfa',
+  ],
+  ['user name and password in the base URL', { urls: ['http://u:p@host'] }, 'http://u:p@host/', 'http://[redacted]@host/'],
+  [
+    'a user name the URL parser encodes',
+    { urls: ['http://a b@host'] },
+    'base http://a b@host and http://a%20b@host',
+    'base http://[redacted]@host and http://[redacted]@host',
+  ],
+] as const)('redacts %s', (_what, secrets, input, shown) => {
+  it('in text', () => {
+    expect(createRedactor(secrets).text(input)).toBe(shown);
+  });
+  it('in every string of a value, before a cut', () => {
+    const redactor = createRedactor(secrets);
+    expect(redactor.value({ list: [input] })).toEqual({ list: [shown] });
+    expect(redactor.excerpt(input, 200)).toBe(shown);
+  });
+});
+
+describe('redacting the names of a value', () => {
+  const token = 'tok-HeaderName-0123456789';
+  const redactor = createRedactor({ token });
+
+  it.each([
+    ['as sent', `x-echo-${token}`, 'x-echo-$CONTRACT_TOKEN'],
+    ['lowercased, as HTTP gives header names', `x-echo-${token.toLowerCase()}`, 'x-echo-$CONTRACT_TOKEN'],
+    ['in part', `x-${token.slice(2, 14).toLowerCase()}`, 'x-[redacted]'],
+    ['not at all, keeping its case', 'Content-Type', 'Content-Type'],
+  ])('replaces a token in a name %s', (_what, name, shown) => {
+    expect(Object.keys(redactor.value({ [name]: 'v' }))).toEqual([shown]);
+  });
+
+  it('keeps two names that redact alike apart', () => {
+    expect(redactor.value({ [`a-${token}`]: 1, [`a-${token.toLowerCase()}`]: 2 })).toEqual({
+      'a-$CONTRACT_TOKEN': 1,
+      'a-$CONTRACT_TOKEN (2)': 2,
+    });
+  });
+
+  it('keeps a name "__proto__" as a name', () => {
+    const copy = redactor.value(JSON.parse('{"__proto__": {"x": 1}}') as object);
+    expect(Object.keys(copy)).toEqual(['__proto__']);
   });
 });

@@ -13,7 +13,7 @@ export const MIN_SECRET_FRAGMENT = 8;
 export interface Secrets {
   /** The bearer token. */
   readonly token?: string | undefined;
-  /** URLs whose password (user:password@) is a secret, e.g. the base URL or the upstream. */
+  /** URLs whose userinfo (user:password@, both parts) is a secret, e.g. the base URL or the upstream. */
   readonly urls?: readonly string[];
   /** Other credentials (API keys, user:password), shown as [redacted]. */
   readonly others?: readonly string[];
@@ -24,7 +24,10 @@ export interface Redactor {
   text(text: string): string;
   /** redact, then cut to `max` characters (an ellipsis marks the cut). */
   excerpt(text: string, max?: number): string;
-  /** A deep copy of a JSON-like value with every string redacted; keys are kept. */
+  /**
+   * A deep copy of a JSON-like value with every string redacted, keys included (a server can echo a token into
+   * a header name, which HTTP lowercases: keys are matched without regard to case).
+   */
   value<T>(value: T): T;
 }
 
@@ -36,33 +39,49 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u20
 // alone, so the token "t" does not turn "type" into "$CONTRACT_TOKENype".
 const TOKEN_CHAR = /[A-Za-z0-9\-._~+/=]/;
 
+/** A secret and what it is shown as; `always` replaces it wherever it stands, however short. */
+interface Rule {
+  readonly secret: string;
+  readonly shownAs: string;
+  readonly always?: boolean;
+}
+
 /** Builds the redactor for one run's secrets. */
 export function createRedactor(secrets: Secrets): Redactor {
-  const rules: { secret: string; shownAs: string }[] = [];
-  if (secrets.token) rules.push({ secret: secrets.token, shownAs: TOKEN_PLACEHOLDER });
-  for (const other of secrets.others ?? []) if (other) rules.push({ secret: other, shownAs: HIDDEN });
+  const found: Rule[] = [];
+  if (secrets.token) found.push({ secret: secrets.token, shownAs: TOKEN_PLACEHOLDER });
+  for (const other of secrets.others ?? []) if (other) found.push({ secret: other, shownAs: HIDDEN });
   for (const url of secrets.urls ?? []) {
-    const password = passwordOf(url);
-    if (password) {
-      rules.push({ secret: password, shownAs: HIDDEN });
-      const decoded = safeDecode(password);
-      if (decoded !== password) rules.push({ secret: decoded, shownAs: HIDDEN });
+    const { written, parts } = userinfoOf(url);
+    // The whole userinfo where it stands in a URL, however short: "//ci@" must not survive as a name too short
+    // to be replaced on its own.
+    for (const userinfo of written) found.push({ secret: `//${userinfo}@`, shownAs: `//${HIDDEN}@`, always: true });
+    for (const part of parts) {
+      found.push({ secret: part, shownAs: HIDDEN });
+      const decoded = safeDecode(part);
+      if (decoded !== part) found.push({ secret: decoded, shownAs: HIDDEN });
     }
   }
-  // Fragments: every window of MIN_SECRET_FRAGMENT characters of a long enough secret.
-  const windows = new Set<string>();
-  const starts = new Set<number>();
-  for (const { secret } of rules) {
-    for (let i = 0; i + MIN_SECRET_FRAGMENT <= secret.length; i += 1) {
-      windows.add(secret.slice(i, i + MIN_SECRET_FRAGMENT));
-      starts.add(secret.charCodeAt(i) * 0x10000 + secret.charCodeAt(i + 1));
-    }
-  }
-  const text = (input: string): string => {
-    let out = input;
-    for (const { secret, shownAs } of rules) out = replaceWhole(out, secret, shownAs);
-    if (windows.size > 0) out = replaceFragments(out, windows, starts);
-    return out.replace(CONTROL, escapeControl);
+  // Each secret also as a server may echo it: JSON-escaped once and twice (a"b reads a\"b in a JSON body, and
+  // a\\\"b in a message that quotes such a body with JSON.stringify), percent-encoded and HTML-escaped.
+  const escapeJson = (text: string): string => JSON.stringify(text).slice(1, -1);
+  const rules = found.flatMap((rule) =>
+    [
+      ...new Set([
+        rule.secret,
+        escapeJson(rule.secret),
+        escapeJson(escapeJson(rule.secret)),
+        safeEncode(rule.secret),
+        escapeHtml(rule.secret),
+      ]),
+    ].map((form) => ({ ...rule, secret: form })),
+  );
+  const text = textRedaction(rules);
+  const folded = textRedaction(rules.map((rule) => ({ ...rule, secret: rule.secret.toLowerCase() })));
+  const key = (input: string): string => {
+    const lower = input.toLowerCase();
+    const hidden = folded(lower);
+    return hidden === lower.replace(CONTROL, escapeControl) ? text(input) : hidden;
   };
   return {
     text,
@@ -70,7 +89,31 @@ export function createRedactor(secrets: Secrets): Redactor {
       const shown = text(input);
       return shown.length > max ? `${shown.slice(0, max)}…` : shown;
     },
-    value: <T>(value: T): T => redactValue(value, text) as T,
+    value: <T>(value: T): T => redactValue(value, text, key) as T,
+  };
+}
+
+/** The redaction of text for a list of secrets: each whole, then any fragment of MIN_SECRET_FRAGMENT, then controls. */
+function textRedaction(unordered: readonly Rule[]): (input: string) => string {
+  // Longest first, so that a secret that contains another is replaced whole.
+  const rules = [...unordered].sort((a, b) => b.secret.length - a.secret.length);
+  // Fragments: every window of MIN_SECRET_FRAGMENT characters of a long enough secret.
+  const windows = new Set<string>();
+  const starts = new Set<number>();
+  for (const { secret, always } of rules) {
+    if (always) continue;
+    for (let i = 0; i + MIN_SECRET_FRAGMENT <= secret.length; i += 1) {
+      windows.add(secret.slice(i, i + MIN_SECRET_FRAGMENT));
+      starts.add(secret.charCodeAt(i) * 0x10000 + secret.charCodeAt(i + 1));
+    }
+  }
+  return (input) => {
+    let out = input;
+    for (const { secret, shownAs, always } of rules) {
+      out = always ? out.replaceAll(secret, shownAs) : replaceWhole(out, secret, shownAs);
+    }
+    if (windows.size > 0) out = replaceFragments(out, windows, starts);
+    return out.replace(CONTROL, escapeControl);
   };
 }
 
@@ -114,21 +157,57 @@ function escapeControl(char: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-function redactValue(value: unknown, text: (input: string) => string): unknown {
+function redactValue(value: unknown, text: (input: string) => string, key: (input: string) => string): unknown {
   if (typeof value === 'string') return text(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, text));
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, text, key));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, text)]));
+    const entries: [string, unknown][] = [];
+    const names = new Set<string>();
+    for (const [name, item] of Object.entries(value)) {
+      let shown = key(name);
+      // Two names redacted alike must not overwrite each other.
+      for (let n = 2; names.has(shown); n += 1) shown = `${key(name)} (${n})`;
+      names.add(shown);
+      entries.push([shown, redactValue(item, text, key)]);
+    }
+    return Object.fromEntries(entries);
   }
   return value;
 }
 
-function passwordOf(url: string): string | undefined {
+/**
+ * The userinfo of a URL as written and as the URL parser writes it (`written`), and its user name and password
+ * (`parts`, percent-encoded); nothing for a URL without userinfo.
+ */
+function userinfoOf(url: string): { written: string[]; parts: string[] } {
+  const raw = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/.exec(url)?.[1];
   try {
-    return new URL(url).password || undefined;
+    const { username, password } = new URL(url);
+    const parsed = password ? `${username}:${password}` : username;
+    return {
+      written: [...new Set([raw, parsed].filter((part): part is string => !!part))],
+      parts: [username, password].filter((part) => part !== ''),
+    };
   } catch {
-    return undefined;
+    return { written: raw ? [raw] : [], parts: [] };
   }
+}
+
+function safeEncode(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
 }
 
 function safeDecode(text: string): string {

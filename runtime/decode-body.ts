@@ -1,5 +1,5 @@
 import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
-import type { CappedBody } from '../runtime/read-capped.ts';
+import type { CappedBody } from './read-capped.ts';
 
 const DECODERS: Readonly<Record<string, (bytes: Buffer, limit: number) => Buffer>> = {
   // Z_SYNC_FLUSH and BROTLI_OPERATION_FLUSH decode what there is of a copy that was cut at the limit.
@@ -12,7 +12,7 @@ const DECODERS: Readonly<Record<string, (bytes: Buffer, limit: number) => Buffer
 
 /**
  * The text of a captured body as the checks read it: decoded from its Content-Encoding (RFC 9110 section 8.4)
- * when it has one, and still at most `limit` bytes. Only the copy is decoded; the client gets the bytes as sent.
+ * when it has one, and still at most `limit` bytes. The proxy decodes only its copy (the client gets the bytes as sent); the suite decodes what it read.
  */
 export function decodeBody(body: CappedBody, encoding: string | undefined, limit: number): { text: string; truncated: boolean } {
   const codings = (encoding ?? '')
@@ -24,7 +24,7 @@ export function decodeBody(body: CappedBody, encoding: string | undefined, limit
   // Codings are listed in the order they were applied, so they are undone from the last.
   for (const coding of codings.reverse()) {
     const decode = DECODERS[coding];
-    if (!decode) return { text: `(a body in the ${coding} coding, which the proxy cannot decode to check)`, truncated };
+    if (!decode) return { text: `(a body in the ${coding} coding, which the kit cannot decode to check)`, truncated };
     try {
       bytes = decode(bytes, limit);
     } catch (error) {
