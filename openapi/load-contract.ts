@@ -1,9 +1,12 @@
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { type Contract, contractFromDocument } from './contract.ts';
 import { ContractLoadError } from './contract-error.ts';
 import { DOCUMENT_PATH } from './locations.ts';
+import { DocumentFileRefused, parseDocumentYaml, readDocumentFile } from './read-document-file.ts';
 
 export type {
   Contract,
@@ -42,17 +45,82 @@ export function loadContract(documentPath: string = DOCUMENT_PATH, options: { va
   return contract;
 }
 
+/** The path a file resolver is given: json-schema-ref-parser percent-encodes file paths (a space, "#") into URLs. */
+function filePathOf(url: string): string {
+  return url.toLowerCase().startsWith('file:') ? fileURLToPath(url) : decodeURIComponent(url);
+}
+
+/**
+ * Options for swagger-parser that read every file, the document and each file it $refs, through the kit's
+ * bounded reader and the `yaml` package with its alias bound, instead of json-schema-ref-parser's readFile and
+ * js-yaml (which expands no aliases itself, but hands the validator a tree of 10^9 nodes to walk). The first
+ * refusal is kept in `refused`: the library rewraps a resolver's error without its message.
+ */
+function boundedReading(refused: { file?: string; reason?: string }): SwaggerParser.Options {
+  const keep = (file: string, error: unknown): never => {
+    if (error instanceof DocumentFileRefused && refused.reason === undefined) {
+      refused.file = file;
+      refused.reason = error.reason;
+    }
+    throw error;
+  };
+  return {
+    resolve: {
+      file: {
+        read: (file: SwaggerParser.FileInfo) => {
+          const path = filePathOf(file.url);
+          try {
+            return readDocumentFile(path);
+          } catch (error) {
+            return keep(path, error);
+          }
+        },
+      },
+    },
+    parse: {
+      yaml: {
+        order: 200,
+        allowEmpty: true,
+        // JSON is YAML, so a .json document reads the same way.
+        canParse: ['.yaml', '.yml', '.json'],
+        parse: (file: SwaggerParser.FileInfo) => {
+          try {
+            return parseDocumentYaml(Buffer.isBuffer(file.data) ? file.data.toString('utf8') : file.data);
+          } catch (error) {
+            return keep(filePathOf(file.url), error);
+          }
+        },
+      },
+    },
+  };
+}
+
 async function readContract(documentPath: string, options: { validate?: boolean }): Promise<Contract> {
   let document: OpenAPIV3_1.Document;
+  const refused: { file?: string; reason?: string } = {};
   try {
+    // The document itself first, so that a FIFO, a device or a huge file is refused in one sentence before the
+    // library opens it.
+    readDocumentFile(documentPath);
+    const reading = boundedReading(refused);
     // validate() dereferences as well; it is the same parse the lint step runs, so a document the lint
     // accepts is a document the kit can read. Skipping it saves compiling the OpenAPI meta-schema (a quarter
     // of the mock's start-up); only the mock's first start does, since lint:contract validates the kit's
     // document in every npm test and a reload validates the edit.
     document = (
-      options.validate === false ? await SwaggerParser.dereference(documentPath) : await SwaggerParser.validate(documentPath)
+      options.validate === false
+        ? await SwaggerParser.dereference(documentPath, reading)
+        : await SwaggerParser.validate(documentPath, reading)
     ) as OpenAPIV3_1.Document;
   } catch (error) {
+    if (error instanceof DocumentFileRefused) throw new ContractLoadError(`The contract ${documentPath} ${error.reason}.`);
+    if (refused.reason !== undefined) {
+      throw new ContractLoadError(
+        refused.file === undefined || resolve(refused.file) === resolve(documentPath)
+          ? `The contract ${documentPath} ${refused.reason}.`
+          : `The contract ${documentPath} refers to ${refused.file}, which ${refused.reason}.`,
+      );
+    }
     throw new ContractLoadError(`The contract ${documentPath} does not load: ${(error as Error).message}`);
   }
   return contractFromDocument(document, documentPath);
