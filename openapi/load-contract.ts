@@ -22,8 +22,8 @@ export { resolvePointer } from './contract.ts';
 /**
  * Documents already read in this process, by path and validation, with the file's size and time of change:
  * a contract run, the vitest adapter, the proxy and the tests read the same document many times, and reading it
- * (validation above all) costs about 0.1 s. An edit to the file reads it again; an edit only to a file it
- * refers to does not, until the process restarts.
+ * (validation above all) costs about 0.1 s. An edit to the file, or a link re-pointed to another file, reads it
+ * again; an edit only to a file it refers to does not, until the process restarts.
  */
 const loaded = new Map<string, { readonly stamp: string; readonly contract: Promise<Contract> }>();
 
@@ -32,8 +32,9 @@ export function loadContract(documentPath: string = DOCUMENT_PATH, options: { va
   const key = `${documentPath}\0${options.validate !== false}`;
   let stamp: string;
   try {
-    const { mtimeMs, size } = statSync(documentPath);
-    stamp = `${mtimeMs}:${size}`;
+    // The inode as well: a symbolic link re-pointed to another file (a ConfigMap update) may keep size and time.
+    const { ino, mtimeMs, size } = statSync(documentPath);
+    stamp = `${ino}:${mtimeMs}:${size}`;
   } catch {
     stamp = 'unreadable';
   }
