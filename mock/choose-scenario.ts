@@ -32,8 +32,9 @@ export function chooseScenario(operation: OperationContract, preferences: Prefer
   const statuses = [...new Set(operation.responses.map((response) => response.status))].sort((a, b) => a - b);
   let status = statuses.find((candidate) => candidate >= 200 && candidate < 300) ?? statuses[0] ?? 200;
   if (preferences.code !== undefined) {
-    const asked = Number(preferences.code);
-    if (!statuses.includes(asked)) {
+    // Written exactly as a listed status: Number() would also read "0x1f4", "5e2", " 500" and "200.0" as one.
+    const asked = statuses.find((candidate) => String(candidate) === preferences.code);
+    if (asked === undefined) {
       return {
         kind: 'unknown',
         sentence: `${label} documents no status "${preferences.code}"; choose code from: ${statuses.join(', ')}.`,
