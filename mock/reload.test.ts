@@ -68,6 +68,22 @@ describe('the mock reloads its document', () => {
     );
     expect(await served()).toContain('Edited while the mock ran');
   });
+
+  it('refuses a billion-laughs edit in one sentence, and keeps answering meanwhile', async () => {
+    const seen = reloads.length;
+    // Nine levels of ten aliases each: 10^9 nodes once expanded, which froze the mock for minutes.
+    const laughs = ['    a0: &a0 {type: string}'];
+    for (let level = 1; level <= 9; level += 1) {
+      laughs.push(`    a${level}: &a${level} [${Array.from({ length: 10 }, () => `*a${level - 1}`).join(', ')}]`);
+    }
+    const good = readFileSync(DOCUMENT_PATH, 'utf8').replace(text, 'Edited while the mock ran');
+    writeFileSync(documentPath, `${good}\nx-laughs:\n${laughs.join('\n')}\n`);
+    await reported(
+      /^kept the last good version, since the edit does not load: The contract .*flashback\.yaml expands a YAML alias more than 100 times/,
+      seen,
+    );
+    expect(await served()).toContain('Edited while the mock ran');
+  });
 });
 
 describe('the mock reloads a document behind symbolic links', () => {
