@@ -55,13 +55,14 @@ function filePathOf(url: string): string {
  * Options for swagger-parser that read every file, the document and each file it $refs, through the kit's
  * bounded reader and the `yaml` package with its alias bound, instead of json-schema-ref-parser's readFile and
  * js-yaml (which expands no aliases itself, but hands the validator a tree of 10^9 nodes to walk). The first
- * refusal is kept in `refused`: the library rewraps a resolver's error without its message.
+ * file that is refused or cannot be read is kept in `refused`, with why: the library rewraps a resolver's error
+ * without its message.
  */
 function boundedReading(refused: { file?: string; reason?: string }): SwaggerParser.Options {
   const keep = (file: string, error: unknown): never => {
-    if (error instanceof DocumentFileRefused && refused.reason === undefined) {
+    if (refused.reason === undefined) {
       refused.file = file;
-      refused.reason = error.reason;
+      refused.reason = error instanceof DocumentFileRefused ? error.reason : `cannot be read (${(error as Error).message})`;
     }
     throw error;
   };
@@ -88,6 +89,8 @@ function boundedReading(refused: { file?: string; reason?: string }): SwaggerPar
           try {
             return parseDocumentYaml(Buffer.isBuffer(file.data) ? file.data.toString('utf8') : file.data);
           } catch (error) {
+            // Text that is not YAML keeps the library's wording, which names the file and the line.
+            if (!(error instanceof DocumentFileRefused)) throw error;
             return keep(filePathOf(file.url), error);
           }
         },
@@ -100,9 +103,6 @@ async function readContract(documentPath: string, options: { validate?: boolean 
   let document: OpenAPIV3_1.Document;
   const refused: { file?: string; reason?: string } = {};
   try {
-    // The document itself first, so that a FIFO, a device or a huge file is refused in one sentence before the
-    // library opens it.
-    readDocumentFile(documentPath);
     const reading = boundedReading(refused);
     // validate() dereferences as well; it is the same parse the lint step runs, so a document the lint
     // accepts is a document the kit can read. Skipping it saves compiling the OpenAPI meta-schema (a quarter
@@ -114,7 +114,6 @@ async function readContract(documentPath: string, options: { validate?: boolean 
         : await SwaggerParser.validate(documentPath, reading)
     ) as OpenAPIV3_1.Document;
   } catch (error) {
-    if (error instanceof DocumentFileRefused) throw new ContractLoadError(`The contract ${documentPath} ${error.reason}.`);
     if (refused.reason !== undefined) {
       throw new ContractLoadError(
         refused.file === undefined || resolve(refused.file) === resolve(documentPath)
