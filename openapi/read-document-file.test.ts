@@ -93,6 +93,16 @@ describe('the contract refuses files it cannot safely read', () => {
     );
   });
 
+  it('says why a file it refers to cannot be read', async () => {
+    const path = file(
+      'refers-missing.yaml',
+      readFileSync(DOCUMENT_PATH, 'utf8').replace(/^ {2}schemas:\n/m, `  schemas:\n    Missing: {$ref: './missing.yaml'}\n`),
+    );
+    expect(await refusal(() => loadContract(path, { validate: false }))).toBe(
+      `The contract ${path} refers to ${join(folder, 'missing.yaml')}, which cannot be read (ENOENT: no such file or directory, stat '${join(folder, 'missing.yaml')}').`,
+    );
+  });
+
   it('still reads a document in a folder whose name must be escaped in a URL', async () => {
     const odd = join(mkdtempSync(join(tmpdir(), 'a b#c%20-')), 'flashback.yaml');
     writeFileSync(odd, readFileSync(DOCUMENT_PATH));
