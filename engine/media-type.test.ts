@@ -31,6 +31,22 @@ describe('media types', () => {
     ['application/json;q=0', false],
     ['text/plain, APPLICATION/JSON', true],
     ['!!!', true],
+    // q=0 means "not acceptable" (RFC 9110 section 12.4.2), and the most specific matching range decides.
+    ['application/json;q=0, */*', false],
+    ['*/*, application/json;q=0', false],
+    ['application/*;q=0, */*', false],
+    ['application/json, application/*;q=0', true],
+    ['application/json;q=0.5, */*;q=0', true],
+    ['*/*;q=0', false],
+    ['application/json;q=0.000', false],
+    ['application/json;q=0.001', true],
+    ['APPLICATION/JSON;Q=0, */*', false],
+    ['application/json;charset=utf-8;q=0, */*', false],
+    ['application/json;charset=latin1;q=0, */*', true],
+    ['application/json;charset="UTF-8";q=0, */*', false],
+    ['application/json;charset=latin1', false],
+    ['application/json;q=0;ext=1, */*', false],
+    ['application/json;q=x', true],
   ])('Accept %s admits application/json: %s', (accept, admitted) => {
     expect(acceptsMediaType(accept, 'application/json; charset=utf-8')).toBe(admitted);
   });

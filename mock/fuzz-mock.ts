@@ -118,6 +118,11 @@ export async function fuzzMock(options: FuzzOptions): Promise<FuzzReport> {
     if (response.statusCode >= 500 && !(askedForScenario(input) && fromDocument)) {
       throw new Error(`got ${response.statusCode} without asking for it: ${text.slice(0, 200)}`);
     }
+    // Every answer says something, except where HTTP forbids a body: to HEAD, and in a 204 (RFC 9110 sections
+    // 9.3.2 and 15.3.5).
+    if (input.method !== 'HEAD' && response.statusCode !== 204 && text === '') {
+      throw new Error(`got an empty ${response.statusCode} answer`);
+    }
     const type = String(response.headers['content-type'] ?? '');
     if (input.method !== 'HEAD' && response.statusCode >= 400 && type.startsWith('application/json')) {
       const body = JSON.parse(text) as Record<string, unknown>;

@@ -23,47 +23,58 @@ afterAll(async () => {
 
 const operation = () => contract.operations[0];
 
-async function validRequestStillWorks(): Promise<void> {
+/** Sends the document's first request example the usual way; checks the mock answers 200 and still runs. */
+async function validRequestStillWorks(): Promise<string> {
   const response = await request(`${baseUrl}${operation()?.path}`, {
     method: 'POST',
     headers: { authorization: 'Bearer after-fuzz', 'content-type': 'application/json' },
     body: JSON.stringify(operation()?.requestBody?.examples[0]?.value),
   });
-  await response.body.dump();
+  const text = await response.body.text();
   expect(response.statusCode).toBe(200);
   expect(() => process.kill(mock.pid, 0)).not.toThrow();
+  return text;
 }
 
-/** Sends raw bytes on a socket and resolves with whatever came back when the server closes or `waitMs` passes. */
-function raw(
-  chunks: string[],
-  options: {
-    gapMs?: number /** Destroy the socket once this many chunks are written. */;
-    abortAfter?: number;
-    waitMs?: number;
-  } = {},
-): Promise<string> {
+/**
+ * Sends raw bytes on a socket, each chunk flushed before the next one is written, then waits for the mock to
+ * close the connection (each request here asks for Connection: close, or is one the mock refuses and closes)
+ * and resolves with all it sent. `end` half-closes the client's side after the last chunk; `abort` destroys
+ * the socket after it and resolves with whatever had come. A mock that never answers fails by the test's
+ * timeout: nothing here waits a fixed time.
+ */
+function raw(chunks: readonly string[], after: 'wait' | 'end' | 'abort' = 'wait'): Promise<string> {
   const { port, hostname } = new URL(baseUrl);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
+    // Each write its own segment: a chunk is not held back to be sent with the next (Nagle's algorithm).
+    socket.setNoDelay(true);
     let received = '';
     socket.on('data', (data) => {
       received += data.toString();
     });
-    socket.on('error', () => resolve(received));
+    socket.on('error', reject);
     socket.on('close', () => resolve(received));
     socket.once('connect', async () => {
-      for (const [index, chunk] of chunks.entries()) {
-        socket.write(chunk);
-        if (options.abortAfter === index + 1) {
-          socket.destroy();
-          return;
-        }
-        if (options.gapMs) await new Promise((r) => setTimeout(r, options.gapMs));
+      for (const chunk of chunks) {
+        await new Promise<void>((written) => socket.write(chunk, () => written()));
+        // One turn of the event loop between chunks, so that they leave one by one, as a slow client's would.
+        await new Promise((turn) => setImmediate(turn));
       }
-      setTimeout(() => socket.end(), options.waitMs ?? 2000);
+      if (after === 'abort') socket.destroy();
+      else if (after === 'end') socket.end();
     });
   });
+}
+
+/** The status line and the body of a raw HTTP/1.1 answer. */
+function parseAnswer(answer: string): { status: number; source: string; body: string } {
+  const [head = '', body = ''] = answer.split('\r\n\r\n', 2);
+  return {
+    status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]),
+    source: /^x-mock-source: (.*)$/im.exec(head)?.[1] ?? '',
+    body,
+  };
 }
 
 describe('the mock under random and malformed requests', () => {
@@ -76,17 +87,28 @@ describe('the mock under random and malformed requests', () => {
     await validRequestStillWorks();
   });
 
-  it('survives slow and aborted uploads', async () => {
+  it('answers a slow upload as a fast one, and survives an aborted and a truncated one', async () => {
+    const expected = await validRequestStillWorks();
     const body = JSON.stringify(operation()?.requestBody?.examples[0]?.value);
     const head = `POST ${operation()?.path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer slow\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
-    const slow = await raw([head, ...body.split('')], { gapMs: 5 });
-    expect(slow).toMatch(/^HTTP\/1\.1 200 /);
-    await raw([head, body.slice(0, 3)], { abortAfter: 2 });
-    const truncated = await raw([head.replace(`Content-Length: ${body.length}`, 'Content-Length: 100000'), body], {
-      waitMs: 300,
-    });
-    expect(truncated).not.toMatch(/^HTTP\/1\.1 5/);
-    await raw(['GARBAGE / NOT-HTTP\r\n\r\n'], { waitMs: 300 });
+    // One byte at a time: the same answer as the request sent at once.
+    const slow = parseAnswer(await raw([head, ...body.split('')]));
+    expect(slow).toMatchObject({ status: 200, body: expected });
+    // The client goes away mid-body: nothing can be answered, and nothing was answered early.
+    expect(await raw([head, body.slice(0, 3)], 'abort')).toBe('');
+    await validRequestStillWorks();
+    // The client ends its side with the body 100,000 bytes short: a request that is not whole HTTP, refused by
+    // the malformed-request rule of the policy, in its envelope.
+    const malformed = policy.rules['malformed-request'];
+    const truncated = parseAnswer(
+      await raw([head.replace(`Content-Length: ${body.length}`, `Content-Length: ${body.length + 100_000}`), body], 'end'),
+    );
+    expect(truncated).toMatchObject({ status: malformed.mock.status, source: expect.stringContaining(malformed.pointer) });
+    expect(JSON.parse(truncated.body)).toMatchObject({ [policy.errorEnvelope?.flagProperty ?? 'success']: false });
+    // Not HTTP at all: the same rule.
+    const garbage = parseAnswer(await raw(['GARBAGE / NOT-HTTP\r\n\r\n']));
+    expect(garbage).toMatchObject({ status: malformed.mock.status, source: expect.stringContaining(malformed.pointer) });
+    expect(JSON.parse(garbage.body)).toMatchObject({ [policy.errorEnvelope?.flagProperty ?? 'success']: false });
     await validRequestStillWorks();
   });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -31,9 +31,9 @@ afterAll(async () => {
   await mock?.close();
 });
 
-async function served(): Promise<string> {
-  const operation = mock.contract.operations[0];
-  const response = await request(`${mock.url}${operation?.path}?__example=${example.name}`, {
+async function served(by: RunningMock = mock): Promise<string> {
+  const operation = by.contract.operations[0];
+  const response = await request(`${by.url}${operation?.path}?__example=${example.name}`, {
     method: 'POST',
     headers: { authorization: 'Bearer reload', 'content-type': 'application/json' },
     body: JSON.stringify(operation?.requestBody?.examples[0]?.value),
@@ -41,14 +41,14 @@ async function served(): Promise<string> {
   return response.body.text();
 }
 
-/** Waits until the mock reports a reload line matching `pattern` after the first `seen` lines. */
-async function reported(pattern: RegExp, seen: number): Promise<string> {
+/** Waits until a mock reports a reload line matching `pattern` after the first `seen` lines of `lines`. */
+async function reported(pattern: RegExp, seen: number, lines: readonly string[] = reloads): Promise<string> {
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-    const line = reloads.slice(seen).find((candidate) => pattern.test(candidate));
+    const line = lines.slice(seen).find((candidate) => pattern.test(candidate));
     if (line) return line;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`The mock reported no line matching ${pattern}: ${reloads.join('; ')}`);
+  throw new Error(`The mock reported no line matching ${pattern}: ${lines.join('; ')}`);
 }
 
 describe('the mock reloads its document', () => {
@@ -68,5 +68,82 @@ describe('the mock reloads its document', () => {
       seen,
     );
     expect(await served()).toContain('Edited while the mock ran');
+  });
+
+  it('refuses a billion-laughs edit in one sentence, and keeps answering meanwhile', async () => {
+    const seen = reloads.length;
+    // Nine levels of ten aliases each: 10^9 nodes once expanded, which froze the mock for minutes.
+    const laughs = ['    a0: &a0 {type: string}'];
+    for (let level = 1; level <= 9; level += 1) {
+      laughs.push(`    a${level}: &a${level} [${Array.from({ length: 10 }, () => `*a${level - 1}`).join(', ')}]`);
+    }
+    const good = readFileSync(DOCUMENT_PATH, 'utf8').replace(text, 'Edited while the mock ran');
+    writeFileSync(documentPath, `${good}\nx-laughs:\n${laughs.join('\n')}\n`);
+    await reported(
+      /^kept the last good version, since the edit does not load: The contract .*flashback\.yaml expands a YAML alias more than 100 times/,
+      seen,
+    );
+    expect(await served()).toContain('Edited while the mock ran');
+  });
+});
+
+describe('the mock reloads a document behind symbolic links', () => {
+  it('sees a ConfigMap-style swap: doc -> ..data/doc, with ..data re-pointed by a rename', async () => {
+    // The layout kubelet mounts a ConfigMap with, and its atomic update (a new version folder, a new link, a rename).
+    const mount = mkdtempSync(join(tmpdir(), 'mock-configmap-'));
+    mkdirSync(join(mount, '..v1'));
+    copyFileSync(DOCUMENT_PATH, join(mount, '..v1', 'flashback.yaml'));
+    symlinkSync('..v1', join(mount, '..data'));
+    symlinkSync(join('..data', 'flashback.yaml'), join(mount, 'flashback.yaml'));
+    const lines: string[] = [];
+    const swapped = await startMock({
+      host: '127.0.0.1',
+      port: 0,
+      documentPath: join(mount, 'flashback.yaml'),
+      policyPath: GAP_POLICY_PATH,
+      onReload: (line) => lines.push(line),
+    });
+    try {
+      expect(await served(swapped)).toContain(text);
+      // Twice: after the first swap the link leads elsewhere, and the old version's folder is deleted.
+      for (const [version, edit] of [
+        ['..v2', 'Swapped in by a ConfigMap'],
+        ['..v3', 'Swapped in again'],
+      ] as const) {
+        const seen = lines.length;
+        mkdirSync(join(mount, version));
+        writeFileSync(join(mount, version, 'flashback.yaml'), readFileSync(DOCUMENT_PATH, 'utf8').replace(text, edit));
+        symlinkSync(version, join(mount, '..data_tmp'));
+        renameSync(join(mount, '..data_tmp'), join(mount, '..data'));
+        await reported(/^reloaded .*flashback\.yaml and .*gap-policy\.yaml: \d+ examples$/, seen, lines);
+        expect(await served(swapped)).toContain(edit);
+        rmSync(join(mount, version === '..v2' ? '..v1' : '..v2'), { recursive: true });
+      }
+    } finally {
+      await swapped.close();
+    }
+  });
+
+  it('sees an edit of the file a link points to in another folder', async () => {
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'mock-link-target-')), 'real.yaml');
+    copyFileSync(DOCUMENT_PATH, elsewhere);
+    const linked = join(mkdtempSync(join(tmpdir(), 'mock-link-')), 'flashback.yaml');
+    symlinkSync(elsewhere, linked);
+    const lines: string[] = [];
+    const viaLink = await startMock({
+      host: '127.0.0.1',
+      port: 0,
+      documentPath: linked,
+      policyPath: GAP_POLICY_PATH,
+      onReload: (line) => lines.push(line),
+    });
+    try {
+      expect(await served(viaLink)).toContain(text);
+      writeFileSync(elsewhere, readFileSync(elsewhere, 'utf8').replace(text, 'Edited through the link'));
+      await reported(/^reloaded .*flashback\.yaml and .*gap-policy\.yaml: \d+ examples$/, 0, lines);
+      expect(await served(viaLink)).toContain('Edited through the link');
+    } finally {
+      await viaLink.close();
+    }
   });
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { parse as parseYaml } from 'yaml';
 import {
   ContractLoadError,
   DEFAULT_POLICY_LABEL,
@@ -11,6 +10,7 @@ import {
   type GapRuleId,
 } from '../engine/index.ts';
 import { DOCUMENT_PATH, GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
+import { DocumentFileRefused, parseDocumentYaml, readDocumentFile } from './read-document-file.ts';
 
 export { GAP_RULE_IDS, type GapPolicy, type GapRule, type GapRuleId } from '../engine/index.ts';
 
@@ -32,8 +32,9 @@ let validatePolicy: ValidateFunction<GapPolicyFile> | undefined;
 export function loadGapPolicy(path: string = GAP_POLICY_PATH): GapPolicy {
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    raw = parseDocumentYaml(readDocumentFile(path).toString('utf8'));
   } catch (error) {
+    if (error instanceof DocumentFileRefused) throw new ContractLoadError(`The gap policy ${path} ${error.reason}.`);
     throw new ContractLoadError(`Could not read the gap policy ${path}: ${(error as Error).message}`);
   }
   // validateSchema: false: gap-policy.schema.json is ours and fixed; checking it against the JSON Schema
