@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { startMock } from '../mock/index.ts';
-import { type Answer, type Comparison, compareAnswers, type Difference } from './corpus/compare-answers.ts';
+import { type Answer, type Comparison, compareAnswers, type Difference, statusClass } from './corpus/compare-answers.ts';
 import type { CorpusDocument } from './corpus/corpus.ts';
 import { type CorpusRequest, generateRequests, operationLabel, type Situation } from './corpus/generate-requests.ts';
 import { type IntendedDifference, intendedDifference } from './corpus/intended-differences.ts';
@@ -340,16 +340,19 @@ export function renderReport(outcomes: readonly DocumentOutcome[], examplesPerCa
       categories.set(key, entry);
     }
   }
-  const statuses = new Map<string, number>();
+  const statuses = new Map<string, { count: number; row: IntendedDifference | undefined }>();
   for (const outcome of outcomes) {
     if (outcome.kind !== 'compared') continue;
     for (const pair of outcome.otherStatuses) {
       const key = `${pair.situation}: Prism ${pair.prism}, kit ${pair.kit}`;
-      statuses.set(key, (statuses.get(key) ?? 0) + pair.count);
+      const kind = statusClass({ kind: 'answered', status: pair.prism, headers: {}, body: '' });
+      const row = intendedDifference(pair.situation, kind, kind);
+      statuses.set(key, { count: (statuses.get(key)?.count ?? 0) + pair.count, row });
     }
   }
-  for (const [key, count] of [...statuses.entries()].sort((a, b) => b[1] - a[1])) {
-    lines.push(`[prism-differential] ~ same class, other status (passes): ${key}: ${count} requests`);
+  for (const [key, { count, row }] of [...statuses.entries()].sort((a, b) => b[1].count - a[1].count)) {
+    const why = row ? `intended: ${row.reason}` : 'no row in the table (passes: the classes agree)';
+    lines.push(`[prism-differential] ~ same class, other status: ${key}: ${count} requests; ${why}`);
   }
   const sorted = [...categories.entries()].sort((a, b) => b[1].items.length - a[1].items.length);
   for (const [category, { documents, items }] of sorted) {

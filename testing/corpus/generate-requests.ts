@@ -10,6 +10,8 @@ import { invalidBody, invalidParameterText, typeOf, validValues } from './schema
 /** What a request does to the server, valid or not; the intended-differences table is keyed by it. */
 export const SITUATIONS = [
   'valid',
+  /** A valid request to an operation that documents no success (only 4xx, say): Prism answers its first status. */
+  'valid-no-success-documented',
   'prefer-code',
   'missing-credentials',
   'invalid-credentials',
@@ -194,6 +196,18 @@ function addCredential(parts: Parts, scheme: SchemeCredential): void {
   }
 }
 
+/**
+ * Whether one request can carry every scheme of an alternative: not when one of them cannot be sent over HTTP
+ * here (mutualTLS, digest), nor when it combines basic and bearer, which both need the one Authorization header.
+ */
+export function isPresentable(alternative: readonly SchemeCredential[]): boolean {
+  if (alternative.some((scheme) => scheme.kind === 'unsupported')) return false;
+  const authorization = new Set(
+    alternative.filter((scheme) => scheme.kind === 'bearer' || scheme.kind === 'basic').map((scheme) => scheme.kind),
+  );
+  return authorization.size <= 1;
+}
+
 function describeScheme(scheme: SchemeCredential): string {
   return scheme.kind === 'api-key'
     ? `API key in ${scheme.in} ${scheme.name}`
@@ -202,9 +216,23 @@ function describeScheme(scheme: SchemeCredential): string {
       : scheme.kind;
 }
 
+/** The boundary of every multipart body the differential sends (RFC 7578). */
+const BOUNDARY = 'corpus-boundary-7d1f';
+
+/** A multipart media type needs its boundary parameter; any other is sent as the document names it. */
+function withBoundary(contentType: string): string {
+  return contentType.toLowerCase().startsWith('multipart/') ? `${contentType}; boundary=${BOUNDARY}` : contentType;
+}
+
 /** The body's text in a media type: JSON for JSON types, a form for forms, the value's text otherwise. */
 export function bodyText(contentType: string, value: unknown): string {
   const type = contentType.toLowerCase();
+  if (type.startsWith('multipart/')) {
+    const parts = entries(value).map(
+      ([name, item]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${item}\r\n`,
+    );
+    return `${parts.join('')}--${BOUNDARY}--\r\n`;
+  }
   if (type === 'application/x-www-form-urlencoded')
     return entries(value)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
@@ -298,7 +326,7 @@ export function generateRequests(operations: readonly DocOperation[], options: G
 function requestsFor(operation: DocOperation, samples: readonly Sample[]): CorpusRequest[] {
   const label = operationLabel(operation);
   const parameters = usableParameters(operation);
-  const alternatives = operation.security.filter((alternative) => alternative.every((scheme) => scheme.kind !== 'unsupported'));
+  const alternatives = operation.security.filter((alternative) => isPresentable(alternative));
   const open = operation.security.length === 0 || operation.security.some((alternative) => alternative.length === 0);
   const contentType = chosenContentType(operation);
   const requests: CorpusRequest[] = [];
@@ -319,7 +347,7 @@ function requestsFor(operation: DocOperation, samples: readonly Sample[]): Corpu
     const alternative = alternatives.length === 0 ? [] : (alternatives[index % alternatives.length] ?? []);
     for (const scheme of alternative) addCredential(parts, scheme);
     const body: { text?: string; type?: string } =
-      operation.requestBody && contentType ? { text: bodyText(contentType, sample.body), type: contentType } : {};
+      operation.requestBody && contentType ? { text: bodyText(contentType, sample.body), type: withBoundary(contentType) } : {};
     edit(parts, body);
     const headers: Record<string, string> = { ...parts.headers };
     if (parts.cookies.length > 0) headers.cookie = parts.cookies.join('; ');
@@ -327,7 +355,7 @@ function requestsFor(operation: DocOperation, samples: readonly Sample[]): Corpu
     const credentials = alternative.length === 0 ? 'no credentials' : alternative.map(describeScheme).join(' and ');
     return {
       situation,
-      detail: situation === 'valid' ? `with ${credentials}` : detail,
+      detail: situation.startsWith('valid') ? `with ${credentials}` : detail,
       operation,
       method: operation.method.toUpperCase(),
       target: parts.query.length > 0 ? `${parts.path}?${parts.query.join('&')}` : parts.path,
@@ -339,7 +367,9 @@ function requestsFor(operation: DocOperation, samples: readonly Sample[]): Corpu
   const canBeValid = open || alternatives.length > 0;
   const first = samples[0];
   if (!first) return requests;
-  if (canBeValid) requests.push(...samples.map((sample, index) => build('valid', '', sample, index)));
+  const documentsSuccess = operation.responses.some((response) => /^2/.test(response.status) || response.status === 'default');
+  const validSituation = documentsSuccess ? 'valid' : 'valid-no-success-documented';
+  if (canBeValid) requests.push(...samples.map((sample, index) => build(validSituation, '', sample, index)));
   const numeric = operation.responses.filter((response) => /^\d{3}$/.test(response.status)).map((response) => response.status);
   for (const status of numeric.slice(0, 3)) {
     requests.push(
