@@ -2,7 +2,7 @@
 // The run against Prism itself is `tsx scripts/prism-differential.ts` (its own CI step), not a unit test.
 import { describe, expect, it } from 'vitest';
 import { type Answer, compareAnswers } from './corpus/compare-answers.ts';
-import { type CorpusRequest, generateRequests, pathText, queryPairs } from './corpus/generate-requests.ts';
+import { type CorpusRequest, generateRequests, isPresentable, pathText, queryPairs } from './corpus/generate-requests.ts';
 import { INTENDED_DIFFERENCES } from './corpus/intended-differences.ts';
 import { type DocParameter, operationsOf } from './corpus/read-operations.ts';
 import { type Disagreement, type DocumentOutcome, differentialExitCode, explain } from './prism-differential.ts';
@@ -104,6 +104,19 @@ describe('generating requests', () => {
     expect(find(requests, 'missing-body')[0]?.headers['content-type']).toBeUndefined();
     expect(find(requests, 'method-not-allowed').map((request) => request.method)).toEqual(['PATCH', 'PATCH', 'PATCH']);
     expect(find(requests, 'unknown-path')).toHaveLength(2);
+  });
+
+  it('presents no alternative one request cannot carry, and labels operations that document no success', () => {
+    expect(isPresentable([{ kind: 'bearer' }, { kind: 'api-key', in: 'header', name: 'k' }])).toBe(true);
+    expect(isPresentable([{ kind: 'basic' }, { kind: 'bearer' }])).toBe(false);
+    expect(isPresentable([{ kind: 'unsupported', type: 'mutualTLS' }])).toBe(false);
+    const onlyErrors = operationsOf({
+      openapi: '3.0.3',
+      paths: { '/x': { put: { responses: { '400': { description: 'bad' }, '404': { description: 'none' } } } } },
+    });
+    const requests = generateRequests(onlyErrors, { seed: 1, documentName: 'errors', budget: 10 });
+    expect(requests.filter((request) => request.situation === 'valid-no-success-documented')).toHaveLength(5);
+    expect(requests.filter((request) => request.situation === 'valid')).toEqual([]);
   });
 
   it('serialises parameters in their OpenAPI styles', () => {
