@@ -178,6 +178,7 @@ export async function runDocument(
     return notStarted('kit', (error as Error).message.split('\n')[0] ?? '');
   }
   let prism: Awaited<ReturnType<typeof startPrism>> | undefined;
+  let killOnExit: (() => void) | undefined;
   // Short keep-alive: both servers are stopped right after, and an idle socket must not hold the run open.
   const dispatcher = new Agent({
     keepAliveTimeout: 1_000,
@@ -191,6 +192,16 @@ export async function runDocument(
       return notStarted('prism', (error as Error).message.split('\n')[0] ?? '');
     }
     const prismUrl = prism.url;
+    // If the run itself dies (an uncaught error exits at once), Prism must not outlive it: kill it by its PID.
+    const prismPid = prism.process.pid;
+    killOnExit = () => {
+      try {
+        process.kill(prismPid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    process.once('exit', killOnExit);
     const pairs = await inOrder(requests, options.concurrency, async (corpusRequest) => {
       const [prismAnswer, kitAnswer] = await Promise.all([
         send(dispatcher, prismUrl, corpusRequest, options.answerDeadlineMs),
@@ -240,6 +251,7 @@ export async function runDocument(
     await dispatcher.close();
     await kit.close();
     await prism?.process.stop();
+    if (killOnExit) process.off('exit', killOnExit);
   }
 }
 
