@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { Contract, SchemaObject } from './contract.ts';
 import { ContractLoadError } from './contract-error.ts';
 
@@ -43,15 +44,33 @@ export function validatorCache(): (schema: SchemaObject) => Validate {
 }
 
 function compileOnce(): (schema: SchemaObject) => Validate {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, discriminator: true, validateFormats: true });
+  // Strict about keywords (an unknown one is a typo or needs declaring), not about types: ordinary documents write
+  // `properties` without `type: object` in allOf branches, which JSON Schema allows.
+  const ajv = new Ajv2020({
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    allErrors: true,
+    discriminator: true,
+    validateFormats: true,
+  });
   addFormats.default(ajv);
   ajv.addVocabulary([...OPENAPI_KEYWORDS]);
+  const knownFormats = new Set<string>(KNOWN_FORMATS);
   const declared = new Set<string>(OPENAPI_KEYWORDS);
   // Keyed by the dereferenced schema object, as Prism does: a schema shared by several statuses compiles once.
   const compiled = new WeakMap<SchemaObject, Validate>();
   return (schema) => {
     const cached = compiled.get(schema);
     if (cached) return cached;
+    // OpenAPI's format is an open set: a format Ajv does not know is an annotation (listed as not judged by
+    // unsupported.ts), not a reason to refuse the schema.
+    for (const format of formatsIn(schema)) {
+      if (!knownFormats.has(format)) {
+        ajv.addFormat(format, true);
+        knownFormats.add(format);
+      }
+    }
     for (const keyword of extensionKeywords(schema)) {
       if (!declared.has(keyword)) {
         ajv.addKeyword(keyword);
@@ -77,6 +96,20 @@ function toSchemaError(error: ErrorObject): SchemaError {
     params: { ...error.params },
     message: error.message ?? 'is invalid',
   };
+}
+
+/** The formats the validator checks (ajv-formats' full set): any other is an annotation. */
+export const KNOWN_FORMATS: readonly string[] = Object.keys(fullFormats);
+
+/** Every value of a `format` keyword anywhere in the schema. */
+export function formatsIn(node: unknown, found = new Set<string>(), seen = new WeakSet<object>()): Set<string> {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return found;
+  seen.add(node);
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'format' && typeof value === 'string') found.add(value);
+    else formatsIn(value, found, seen);
+  }
+  return found;
 }
 
 /** Every `x-` key anywhere in the schema, so that strict mode knows them as annotations. */

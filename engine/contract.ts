@@ -302,7 +302,10 @@ function readSecurity(document: OpenApiDocument, operation: OpenAPIV3_1.Operatio
   const schemes = (document.components?.securitySchemes ?? {}) as Record<string, OpenAPIV3_1.SecuritySchemeObject>;
   // An empty requirement ({}) among the alternatives makes credentials optional: no check can ask for them.
   if (requirements.some((requirement) => Object.keys(requirement).length === 0)) return [];
-  return requirements.map((requirement) =>
+  // An alternative naming a scheme the document does not define cannot be checked; unsupported.ts lists it as
+  // not judged, and the others stand (none left: no credentials are asked for, as Prism reads it too).
+  const defined = requirements.filter((requirement) => Object.keys(requirement).every((name) => schemes[name] !== undefined));
+  return defined.map((requirement) =>
     Object.keys(requirement).map((name): SecuritySchemeContract => {
       const scheme = schemes[name];
       const pointer = toPointer(['components', 'securitySchemes', name]);

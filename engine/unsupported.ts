@@ -3,6 +3,7 @@
 // that can be passed over safely (a callback, an XML body's schema) is listed as not judged in every report and
 // on the mock's index page. Nothing is ignored in silence: a silent subset is a false verdict.
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { KNOWN_FORMATS } from './compile-validators.ts';
 import { toPointer } from './json-pointer.ts';
 import { isJsonMediaType, mediaTypeOf } from './media-type.ts';
 
@@ -69,6 +70,19 @@ export function findUnsupported(document: unknown): { refused: UnsupportedFeatur
       if (!operation) continue;
       const base = ['paths', path, method];
       checkParameters(operation.parameters, [...base, 'parameters'], refused);
+      const requirements = operation.security ?? doc.security ?? [];
+      const where = operation.security ? [...base, 'security'] : ['security'];
+      requirements.forEach((requirement, index) => {
+        for (const name of Object.keys(requirement)) {
+          if (doc.components?.securitySchemes?.[name] === undefined) {
+            notJudged.push({
+              feature: `the security scheme "${name}", which components.securitySchemes does not define`,
+              pointer: toPointer([...where, String(index)]),
+              advice: 'that alternative is not checked; define the scheme to have it judged.',
+            });
+          }
+        }
+      });
       if (operation.callbacks && Object.keys(operation.callbacks).length > 0) {
         notJudged.push({
           feature: 'callbacks',
@@ -124,7 +138,30 @@ export function findUnsupported(document: unknown): { refused: UnsupportedFeatur
       }
     }
   }
+  notJudged.push(...unknownFormats(doc.paths ?? {}));
   return { refused, notJudged };
+}
+
+/** Formats the validator does not know, each listed once with where it is first used: they are not checked. */
+function unknownFormats(paths: unknown): UnsupportedFeature[] {
+  const known = new Set(KNOWN_FORMATS);
+  const found = new Map<string, string>();
+  const seen = new WeakSet<object>();
+  const walk = (node: unknown, at: string[]): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'format' && typeof value === 'string') {
+        if (!known.has(value) && !found.has(value)) found.set(value, toPointer(['paths', ...at, key]));
+      } else walk(value, [...at, key]);
+    }
+  };
+  walk(paths, []);
+  return [...found].map(([format, pointer]) => ({
+    feature: `the format "${format}"`,
+    pointer,
+    advice: 'the validator does not know it, so values in it are not checked (OpenAPI lets formats be open).',
+  }));
 }
 
 /** Bodies whose content the engine parses and validates: JSON (and +json) and text/plain as a string. */

@@ -112,7 +112,12 @@ export async function answerRequest(context: MockContext, request: MockRequest):
     };
   }
   const cors = corsHeaders(request.headers.origin);
-  if ((request.method === 'GET' || request.method === 'HEAD') && (request.path === '/' || request.path === '/index.html')) {
+  // The index page lives at / unless the document has an operation there itself (the API's own root wins).
+  if (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    (request.path === '/' || request.path === '/index.html') &&
+    routeOperation(context.contract.operations, request.method, request.path, context.contract.basePaths).kind === 'no-path'
+  ) {
     const source = 'index page';
     return {
       status: 200,

@@ -29,7 +29,10 @@ export function chooseScenario(operation: OperationContract, preferences: Prefer
     return { kind: 'scenario', status: example.status, example };
   }
   const statuses = [...new Set(operation.responses.map((response) => response.status))].sort((a, b) => a - b);
-  let status = statuses.find((candidate) => candidate >= 200 && candidate < 300) ?? statuses[0] ?? 200;
+  // The first documented success; an operation with only `default` answers it as 200 (as Prism does); one with no
+  // success at all, its first documented status.
+  const hasDefault = operation.responses.some((response) => response.key === 'default');
+  let status = statuses.find((candidate) => candidate >= 200 && candidate < 300) ?? (hasDefault ? 200 : (statuses[0] ?? 200));
   if (preferences.code !== undefined) {
     const asked = /^[1-5]\d\d$/.test(preferences.code) ? Number(preferences.code) : Number.NaN;
     // Any status a key covers: an exact code, one inside a documented range (4XX), or any under default.

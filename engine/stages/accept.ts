@@ -1,18 +1,24 @@
 import { acceptsMediaType } from '../media-type.ts';
 import { operationOf, type Stage } from './stage.ts';
 
-/** Accept: the Accept header admits a media type the operation answers with (RFC 9110 section 12.5.1). */
+/**
+ * Accept: the Accept header admits a media type of the operation's success answers (RFC 9110 section 15.5.7: a
+ * 406 means no acceptable representation of the success). An answer without content (a 204) suits any Accept.
+ */
 export const accept: Stage = {
   name: 'accept',
   judge(judging) {
     const operation = operationOf(judging);
-    const types = [...new Set(operation.responses.flatMap((response) => (response.contentType ? [response.contentType] : [])))];
+    const successes = operation.responses.filter((response) => /^2/.test(response.key));
+    const answers = successes.length > 0 ? successes : operation.responses.filter((response) => response.key === 'default');
+    if (answers.length === 0 || answers.some((response) => response.contentType === undefined)) return undefined;
+    const types = [...new Set(answers.flatMap((response) => (response.contentType ? [response.contentType] : [])))];
     const header = judging.request.headers.accept;
-    if (types.length === 0 || types.some((type) => acceptsMediaType(header, type))) return undefined;
+    if (types.some((type) => acceptsMediaType(header, type))) return undefined;
     return {
       stage: 'accept',
       rule: 'not-acceptable',
-      problem: `its Accept header "${header ?? ''}" excludes every media type the operation answers with (${types.join(', ')})`,
+      problem: `its Accept header "${header ?? ''}" excludes every media type the operation answers success with (${types.join(', ')})`,
       pointer: '/headers/accept',
     };
   },
