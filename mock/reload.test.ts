@@ -87,6 +87,42 @@ describe('the mock reloads its document', () => {
   });
 });
 
+describe('the mock refuses what the engine cannot judge', () => {
+  const good = (): string => readFileSync(DOCUMENT_PATH, 'utf8').replace(text, 'Edited while the mock ran');
+
+  it('keeps the last good version when an edit makes a schema that does not compile (type: strang), naming its pointer', async () => {
+    const seen = reloads.length;
+    writeFileSync(documentPath, good().replace('type: boolean', 'type: strang'));
+    await reported(
+      /^kept the last good version, since the edit does not load: .*cannot compile at #\/paths\/~1mfa~1enable\/post\/responses\//,
+      seen,
+    );
+    expect(await served()).toContain('Edited while the mock ran');
+  });
+
+  it('keeps the last good version when an edit uses a feature the engine does not implement, naming it', async () => {
+    const seen = reloads.length;
+    const matrix = good().replace(
+      '      requestBody:',
+      '      parameters:\n        - {name: v, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}\n      requestBody:',
+    );
+    writeFileSync(documentPath, matrix);
+    await reported(
+      /^kept the last good version, since the edit does not load: .* uses the query parameter style "pipeDelimited" at #\/paths\/~1mfa~1enable\/post\/parameters\/0\/style/,
+      seen,
+    );
+    expect(await served()).toContain('Edited while the mock ran');
+  });
+
+  it('refuses to start on such a document, in one sentence', async () => {
+    const path = join(folder, 'pipe.yaml');
+    writeFileSync(path, readFileSync(documentPath, 'utf8'));
+    await expect(startMock({ host: '127.0.0.1', port: 0, watch: false, documentPath: path })).rejects.toThrow(
+      /uses the query parameter style "pipeDelimited" at #\/paths\/~1mfa~1enable\/post\/parameters\/0\/style, which the kit does not judge; the kit parses query parameters in style form or deepObject\.$/,
+    );
+  });
+});
+
 describe('the mock reloads a document behind symbolic links', () => {
   it('sees a ConfigMap-style swap: doc -> ..data/doc, with ..data re-pointed by a rename', async () => {
     // The layout kubelet mounts a ConfigMap with, and its atomic update (a new version folder, a new link, a rename).

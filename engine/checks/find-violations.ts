@@ -163,8 +163,17 @@ function checkBodySchema(testCase: JudgedCase, response: RecordedResponse, conte
   if (!documented) return { kind: 'skip', reason: NOT_DOCUMENTED };
   const schemaPointer = `${context.documentLabel}#${documented.schemaPointer}`;
   if (documented.contentType === undefined) {
-    if (response.body === '' && !response.truncated) return pass;
-    const actual = JSON.stringify(context.redactor.excerpt(response.body));
+    // A client's parser drops the content of a 204 (RFC 9110 section 15.3.5), so what announces one counts too:
+    // a Content-Length above 0 (RFC 9110 section 8.6) or a Transfer-Encoding (RFC 9112 section 6.1).
+    const announced = Number(response.headers['content-length'] ?? 0);
+    const chunked = response.headers['transfer-encoding'] !== undefined;
+    if (response.body === '' && !response.truncated && !(announced > 0) && !chunked) return pass;
+    const actual =
+      response.body !== ''
+        ? JSON.stringify(context.redactor.excerpt(response.body))
+        : announced > 0
+          ? `Content-Length: ${announced}`
+          : `Transfer-Encoding: ${context.redactor.excerpt(response.headers['transfer-encoding'] ?? '')}`;
     return fail({
       code: 'BODY_UNEXPECTED',
       check: 'body_schema',

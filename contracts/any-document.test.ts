@@ -1,0 +1,197 @@
+// The suite on a document other than the kit's own, with no gap policy of its own and only CONTRACT_TOKEN set:
+// testing/corpus/features.yaml (path and query parameters, an API key beside bearer, a 201 with Location, a
+// DELETE answering 204). A conforming implementation passes; each broken one fails with its own code and pointer.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ViolationCode } from '../engine/index.ts';
+import { type ContractReport, checkImplementation, exitCodeFor } from './check-implementation.ts';
+import {
+  createReference,
+  type ReferenceAnswer,
+  type ReferenceRequest,
+  send,
+  startFixture,
+  startReferenceServer,
+  withFixture,
+} from './fixtures/reference-server.ts';
+import { testSettings } from './fixtures/test-settings.ts';
+
+const FEATURES = resolve('testing/corpus/features.yaml');
+const TOKEN = 'tok-ANYDOC-5e8c1d3a';
+
+function settings(baseUrl: string, documentPath = FEATURES) {
+  return { ...testSettings(baseUrl, TOKEN), documentPath, policyPath: undefined };
+}
+
+/** Every failed violation with the case it was found on. */
+function failures(report: ContractReport) {
+  return report.cases.flatMap((c) =>
+    c.checks
+      .filter((check) => check.state === 'failed')
+      .flatMap((check) => check.violations.map((v) => ({ caseId: c.id, ...v }))),
+  );
+}
+
+/** A variant of the conforming implementation that spoils some answers. */
+type Spoiled = ReferenceAnswer & { readonly raw?: boolean };
+type Spoil = (
+  answer: ReferenceAnswer,
+  request: ReferenceRequest,
+  redo: (request: ReferenceRequest) => ReferenceAnswer,
+) => Spoiled;
+
+const BROKEN: { name: string; spoil: Spoil; code: ViolationCode; caseId: RegExp; schemaPointer?: RegExp }[] = [
+  {
+    name: 'ignores the API key',
+    // Answers a request without its API key as if it had one.
+    spoil: (answer, request, redo) =>
+      answer.refusedBy === 'missing-credentials' && request.method === 'POST'
+        ? redo({ ...request, headers: { ...request.headers, 'x-api-key': 'anything' } })
+        : answer,
+    code: 'AUTH_NOT_ENFORCED',
+    caseId: /^POST \/projects › auth › no credentials$/,
+  },
+  {
+    name: 'accepts an out-of-range query value',
+    spoil: (answer, request, redo) =>
+      answer.refusedBy === 'invalid-parameter' && /limit=/.test(request.query) ? redo({ ...request, query: '' }) : answer,
+    code: 'INVALID_ACCEPTED',
+    caseId: /^GET \/projects › negative › query parameter limit (above its maximum|below its minimum|of the wrong type)$/,
+  },
+  {
+    name: 'answers a wrong method with 405 and no Allow',
+    spoil: (answer) => {
+      if (answer.refusedBy !== 'method-not-allowed') return answer;
+      const { allow: _allow, ...headers } = answer.headers;
+      return { ...answer, headers };
+    },
+    code: 'ALLOW_MISSING',
+    caseId: /› negative › PATCH \(not documented\)$/,
+  },
+  {
+    name: 'omits Location on the 201',
+    spoil: (answer) => {
+      if (answer.status !== 201) return answer;
+      const { location: _location, ...headers } = answer.headers;
+      return { ...answer, headers };
+    },
+    code: 'HEADER_MISSING',
+    caseId: /^POST \/projects › positive › /,
+    schemaPointer: /features\.yaml#\/paths\/~1projects\/post\/responses\/201\/headers\/location$/,
+  },
+  {
+    name: 'answers the 204 with a body',
+    // Node's ServerResponse drops a 204's body; written to the socket, it reaches the client's parser.
+    spoil: (answer) => (answer.status === 204 ? { ...answer, body: '{"deleted":true}', raw: true } : answer),
+    code: 'BODY_UNEXPECTED',
+    caseId: /^DELETE \/projects\/\{projectId\} › positive › /,
+    schemaPointer: /features\.yaml#\/paths\/~1projects~1\{projectId\}\/delete\/responses\/204$/,
+  },
+];
+
+describe('check --contract on another document, no policy, only CONTRACT_TOKEN', () => {
+  it('passes the conforming implementation, judging every case', async () => {
+    await withFixture(startReferenceServer(FEATURES), async (server) => {
+      const report = await checkImplementation(settings(server.url));
+      expect(report.notJudged).toBeUndefined();
+      expect(failures(report)).toEqual([]);
+      expect(report.totals).toMatchObject({ failed: 0, warned: 0, skipped: 0 });
+      expect(exitCodeFor(report)).toBe(0);
+      // The families the engine's stages give this document, each sent.
+      const ids = report.cases.map((c) => c.id);
+      for (const expected of [
+        'GET /projects › negative › query parameter limit above its maximum',
+        'GET /projects/{projectId} › negative › path parameter projectId breaking its pattern',
+        'POST /projects › auth › apiKey: empty API key',
+        'DELETE /projects/{projectId} › auth › bearerAuth: Basic scheme',
+        '/projects › negative › PATCH (not documented)',
+        'GET /health › negative › Accept that excludes every answer',
+      ]) {
+        expect(ids).toContain(expected);
+      }
+    });
+  });
+
+  for (const broken of BROKEN) {
+    it(`fails a server that ${broken.name}, with ${broken.code}`, async () => {
+      const reference = await createReference(FEATURES);
+      await withFixture(
+        startFixture((request, response) => {
+          const spoiled = broken.spoil(reference(request), request, reference);
+          if (!spoiled.raw) return send(response, spoiled);
+          // Chunked: with a Content-Length, undici refuses the answer outright (a connection failure, not a verdict).
+          const chunk = `${Buffer.byteLength(spoiled.body).toString(16)}\r\n${spoiled.body}\r\n0\r\n\r\n`;
+          response.socket?.end(
+            `HTTP/1.1 ${spoiled.status} No Content\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunk}`,
+          );
+        }),
+        async (server) => {
+          const report = await checkImplementation(settings(server.url));
+          expect(exitCodeFor(report)).toBe(1);
+          const caught = failures(report).filter((f) => f.code === broken.code);
+          expect(caught.length, JSON.stringify(failures(report).map((f) => [f.caseId, f.code]))).toBeGreaterThan(0);
+          for (const failure of caught) {
+            expect(failure.caseId).toMatch(broken.caseId);
+            if (broken.schemaPointer) expect(failure.schemaPointer).toMatch(broken.schemaPointer);
+          }
+          // Nothing else breaks: each variant is caught by its own code alone.
+          expect(new Set(failures(report).map((f) => f.code))).toEqual(new Set([broken.code]));
+        },
+      );
+    });
+  }
+});
+
+describe('a document that uses what the engine does not implement', () => {
+  const write = (text: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'unsupported-')), 'api.yaml');
+    writeFileSync(path, text);
+    return path;
+  };
+  const matrix = write(`openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /items/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, style: matrix, schema: {type: string}}
+      responses:
+        '200': {description: ok}
+`);
+
+  it('stops check before any request, in one sentence naming the feature and its pointer', async () => {
+    await withFixture(startReferenceServer(), async (server) => {
+      const report = await checkImplementation(settings(server.url, matrix));
+      expect(exitCodeFor(report)).toBe(2);
+      expect(report.notJudged).toBe(
+        `${matrix} uses the path parameter style "matrix" at #/paths/~1items~1{id}/get/parameters/0/style, which the kit does not judge; the kit parses path parameters in style simple.`,
+      );
+      expect(server.received).toEqual([]);
+    });
+  });
+
+  it('stops check before any request when a schema does not compile', async () => {
+    const strang = write(`openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /items:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: strang}
+`);
+    await withFixture(startReferenceServer(), async (server) => {
+      const report = await checkImplementation(settings(server.url, strang));
+      expect(exitCodeFor(report)).toBe(2);
+      expect(report.notJudged).toMatch(
+        /^The contract .* does not load: |has a schema the validator cannot compile at #\/paths\/~1items\/get\/responses\/200\/content\/application~1json\/schema/,
+      );
+      expect(server.received).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,99 @@
+// One pipeline, one verdict: the mock server, the MSW handlers, the reference implementation (the suite's reading
+// of a request) and the validation proxy each read a request through the engine's judgeRequest, so each gives
+// the same gap-policy rule (or none) to the same request. The requests come from the Prism differential's
+// generator, which reads the documents on its own (testing/corpus/read-operations.ts), not through the engine.
+import { setupServer } from 'msw/node';
+import { type Dispatcher, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReference, send, startFixture } from '../contracts/fixtures/reference-server.ts';
+import type { GapRuleId } from '../engine/index.ts';
+import { mockContext } from '../mock/create-mock-server.ts';
+import { type RunningMock, startMock } from '../mock/start-mock.ts';
+import { createHandlers } from '../msw/create-handlers.ts';
+import { loadContract, policyFor } from '../openapi/index.ts';
+import { corpusDocuments } from './corpus/corpus.ts';
+import { type CorpusRequest, generateRequests } from './corpus/generate-requests.ts';
+import { readOperations } from './corpus/read-operations.ts';
+
+/** How many requests per document; `npm run test:differential` sends the full count (a CI step of its own). */
+const BUDGET = Number(process.env.ONE_PIPELINE_BUDGET ?? 60);
+const DOCUMENTS = ['flashback', 'flashback-draft', 'features', 'petstore-3.1', 'security', 'parameters-common'];
+
+/** The rule an answer names in X-Mock-Source (…#/rules/<rule>), or none for a documented answer. */
+function ruleOfSource(source: string | undefined): GapRuleId | 'none' {
+  return (/#\/rules\/([a-z-]+)$/.exec(source ?? '')?.[1] as GapRuleId | undefined) ?? 'none';
+}
+
+async function send1(base: string, sent: CorpusRequest): Promise<Record<string, string | string[] | undefined>> {
+  const response = await request(`${base}${sent.target}`, {
+    method: sent.method as Dispatcher.HttpMethod,
+    headers: sent.headers,
+    body: sent.body ?? null,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  await response.body.dump();
+  return response.headers;
+}
+
+describe.each(DOCUMENTS)('one pipeline on %s', (name) => {
+  const document = corpusDocuments().find((candidate) => candidate.name === name);
+  let mock: RunningMock;
+  let reference: Awaited<ReturnType<typeof startFixture>>;
+  let msw: ReturnType<typeof setupServer>;
+  let requests: CorpusRequest[];
+  const referenceRules = new Map<string, string>();
+
+  beforeAll(async () => {
+    if (!document) throw new Error(`${name} is not in the corpus`);
+    const answer = await createReference(document.path);
+    reference = await startFixture((received, response) => {
+      const decided = answer(received);
+      referenceRules.set(`${received.method} ${received.path}${received.query} ${received.body}`, decided.refusedBy ?? 'none');
+      send(response, decided);
+    });
+    mock = await startMock({ host: '127.0.0.1', port: 0, watch: false, documentPath: document.path });
+    const contract = await loadContract(document.path);
+    msw = setupServer(...createHandlers(mockContext(contract, policyFor(document.path)), { baseUrl: 'http://msw.test' }));
+    msw.listen({ onUnhandledRequest: 'error' });
+    // Preferences are the mock's alone (a scenario asked for by name or status): the others do not read them.
+    requests = generateRequests(await readOperations(document.path), {
+      seed: 20261130,
+      documentName: name,
+      budget: BUDGET,
+    }).filter((candidate) => candidate.headers.prefer === undefined);
+  });
+
+  afterAll(async () => {
+    msw?.close();
+    await mock?.close();
+    await reference?.close();
+  });
+
+  it('gives each request the same rule through the mock, the MSW handlers and the reference implementation', async () => {
+    expect(requests.length).toBeGreaterThan(10);
+    const seen = new Set<string>();
+    for (const sent of requests) {
+      const viaMock = ruleOfSource(String((await send1(mock.url, sent))['x-mock-source']));
+      const viaMsw = ruleOfSource(
+        (
+          await fetch(`http://msw.test${sent.target}`, {
+            method: sent.method,
+            headers: sent.headers,
+            ...(sent.body === undefined ? {} : { body: sent.body }),
+          })
+        ).headers.get('x-mock-source') ?? undefined,
+      );
+      await send1(reference.url, sent);
+      const [path = '', query = ''] = sent.target.split(/(?=\?)/);
+      const viaReference = referenceRules.get(`${sent.method} ${path}${query} ${sent.body ?? ''}`);
+      const what = `${sent.situation}: ${sent.method} ${sent.target}`;
+      expect(viaMsw, what).toBe(viaMock);
+      expect(viaReference, what).toBe(viaMock);
+      seen.add(viaMock);
+    }
+    // Agreement on refusals as well as on answers: the requests reach both.
+    expect(seen.has('none')).toBe(true);
+    expect([...seen].some((rule) => rule !== 'none')).toBe(true);
+  }, 120_000);
+});
