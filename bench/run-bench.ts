@@ -10,13 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
-import { spawnMock } from '../mock/spawn-mock.ts';
 import { DOCUMENT_PATH, loadContract } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
 import { buildBundles } from '../scripts/build.ts';
 import { cliArgs } from '../testing/cli.ts';
-
 import { rssMb } from '../testing/process-memory.ts';
+import { spawnMock } from '../testing/spawn-mock.ts';
 import { startProcess } from '../testing/start-process.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

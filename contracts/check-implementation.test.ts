@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckName, ViolationCode } from '../engine/index.ts';
-import { spawnMock } from '../mock/spawn-mock.ts';
+import { spawnMock } from '../testing/spawn-mock.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
 import { type ContractReport, checkImplementation, exitCodeFor, isBlocked, prepareRun } from './check-implementation.ts';
 import type { ContractSettings } from './contract-settings.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnMock } from '../mock/spawn-mock.ts';
 import type { components } from '../openapi/flashback.types.ts';
 import { loadContract } from '../openapi/index.ts';
+import { spawnMock } from '../testing/spawn-mock.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
 import { createFlashbackClient } from './typed-client.ts';
 

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containsSubset, type OperationContract } from '../engine/index.ts';
 import { loadContract } from '../openapi/index.ts';
 import { launchChromium } from '../testing/launch-chromium.ts';
+import { spawnMock } from '../testing/spawn-mock.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
-import { spawnMock } from './spawn-mock.ts';
 
 let mock: StartedProcess;
 let pageServer: Server;

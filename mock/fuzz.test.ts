@@ -3,9 +3,9 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contract, GapPolicy } from '../engine/index.ts';
 import { loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { fuzzMock } from '../testing/fuzz-mock.ts';
+import { spawnMock } from '../testing/spawn-mock.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
-import { fuzzMock } from './fuzz-mock.ts';
-import { spawnMock } from './spawn-mock.ts';
 
 let mock: StartedProcess;
 let baseUrl: string;

@@ -11,8 +11,8 @@ import {
 } from '../engine/index.ts';
 import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { cliArgs } from '../testing/cli.ts';
+import { spawnMock } from '../testing/spawn-mock.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
-import { spawnMock } from './spawn-mock.ts';
 
 // The real mock, as `npm run mock` starts it, on a free port; every expectation is read from the document and the policy.
 let mock: StartedProcess;

@@ -1,6 +1,6 @@
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 import { routeOperation } from '../engine/index.ts';
-import { answerRequest, type MockAnswer, type MockContext } from '../mock/answer-request.ts';
+import { answerRequest, type MockAnswer, type MockContext } from '../mock/answering.ts';
 import { readRequestBody } from './read-request-body.ts';
 
 export interface HandlerOptions {

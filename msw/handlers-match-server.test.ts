@@ -8,9 +8,9 @@ import { type Dispatcher, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Contract, GapPolicy } from '../engine/index.ts';
 import { mockContext } from '../mock/create-mock-server.ts';
-import { type FuzzRequest, randomRequests } from '../mock/fuzz-mock.ts';
 import { type RunningMock, startMock } from '../mock/start-mock.ts';
 import { loadContract, loadGapPolicy } from '../openapi/index.ts';
+import { type FuzzRequest, randomRequests } from '../testing/fuzz-mock.ts';
 import { createHandlers } from './create-handlers.ts';
 
 /** What a client can tell about an answer: an outcome to compare, whichever way it travelled. */

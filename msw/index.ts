@@ -3,7 +3,7 @@
 import documents from 'flashback:kit-documents';
 import type { HttpHandler } from 'msw';
 import { contractFromDocument } from '../engine/index.ts';
-import { createMockContext, type MockContext } from '../mock/answer-request.ts';
+import { createMockContext, type MockContext } from '../mock/answering.ts';
 import { createHandlers, type HandlerOptions } from './create-handlers.ts';
 
 export type { HandlerOptions };

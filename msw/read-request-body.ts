@@ -1,4 +1,4 @@
-import type { BodyReading } from '../mock/answer-request.ts';
+import type { BodyReading } from '../mock/answering.ts';
 
 /**
  * Reads a fetch Request's body up to `limit` bytes, as the mock server reads one off its socket: nothing past

@@ -1,5 +1,5 @@
 // The pure parts of the Prism differential: reading operations, generating requests, and judging two answers.
-// The run against Prism itself is `tsx scripts/prism-differential.ts` (its own CI step), not a unit test.
+// The run against Prism itself is `tsx testing/run-prism-differential.ts` (its own CI step), not a unit test.
 import { describe, expect, it } from 'vitest';
 import { type Answer, compareAnswers } from './corpus/compare-answers.ts';
 import { type CorpusRequest, generateRequests, isPresentable, pathText, queryPairs } from './corpus/generate-requests.ts';

@@ -1,6 +1,6 @@
-import { cliArgs } from '../testing/cli.ts';
+import { cliArgs } from './cli.ts';
 
-import { type StartedProcess, startProcess } from '../testing/start-process.ts';
+import { type StartedProcess, startProcess } from './start-process.ts';
 
 /** Starts the mock exactly as `npm run mock` runs it (the built bundle) on a free port; resolves once it answers. */
 export function spawnMock(extraArgs: readonly string[] = []): Promise<StartedProcess> {

@@ -4,16 +4,10 @@
 // the kit cannot start with a document.
 import { parseArgs } from 'node:util';
 import { runCli } from '../runtime/run-cli.ts';
-import { corpusDocuments } from '../testing/corpus/corpus.ts';
-import {
-  DEFAULT_OPTIONS,
-  type DocumentOutcome,
-  differentialExitCode,
-  renderReport,
-  runDocument,
-} from '../testing/prism-differential.ts';
+import { corpusDocuments } from './corpus/corpus.ts';
+import { DEFAULT_OPTIONS, type DocumentOutcome, differentialExitCode, renderReport, runDocument } from './prism-differential.ts';
 
-export const USAGE = `Usage: tsx scripts/prism-differential.ts [--only NAME,NAME] [--seed N] [--budget N] [--examples N]
+export const USAGE = `Usage: tsx testing/run-prism-differential.ts [--only NAME,NAME] [--seed N] [--budget N] [--examples N]
 
 Sends the same generated requests to \`prism mock\` and the kit's mock for every corpus document, and compares them.
   --only      run these corpus documents only (names as in testing/corpus/corpus.ts)

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { loadContract } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
-import { startProcess } from '../testing/start-process.ts';
+import { startProcess } from './start-process.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
