@@ -17,6 +17,7 @@ import {
   withFixture,
 } from './fixtures/reference-server.ts';
 import { testSettings } from './fixtures/test-settings.ts';
+import { formatSummary } from './format-summary.ts';
 
 const FEATURES = resolve('testing/corpus/features.yaml');
 const TOKEN = 'tok-ANYDOC-5e8c1d3a';
@@ -169,6 +170,47 @@ paths:
         `${matrix} uses the path parameter style "matrix" at #/paths/~1items~1{id}/get/parameters/0/style, which the kit does not judge; the kit parses path parameters in style simple.`,
       );
       expect(server.received).toEqual([]);
+    });
+  });
+
+  it('lists what it passes over in the report and the console, and judges the rest', async () => {
+    const passedOver = write(`openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /items:
+    get:
+      callbacks:
+        done:
+          '{$request.query.url}':
+            post:
+              responses:
+                '200': {description: ok}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {link: {type: string, format: uriref}}}
+              example: {link: /x}
+            application/xml:
+              schema: {type: object}
+`);
+    await withFixture(startReferenceServer(passedOver), async (server) => {
+      const report = await checkImplementation(settings(server.url, passedOver));
+      expect(exitCodeFor(report)).toBe(0);
+      expect(report.passedOver).toEqual([
+        expect.stringMatching(
+          /^callbacks at .*api\.yaml#\/paths\/~1items\/get\/callbacks: requests the API sends back are not judged\.$/,
+        ),
+        expect.stringMatching(
+          /^the application\/xml response body's schema at .*#\/paths\/~1items\/get\/responses\/200\/content\/application~1xml: /,
+        ),
+        expect.stringMatching(
+          /^the format "uriref" at .*#\/paths\/~1items\/get\/responses\/200\/content\/application~1json\/schema\/properties\/link\/format: /,
+        ),
+      ]);
+      const lines = formatSummary(report);
+      expect(lines.filter((line) => line.startsWith('[contracts] not judged: '))).toHaveLength(3);
     });
   });
 

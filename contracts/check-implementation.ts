@@ -64,6 +64,11 @@ export interface ContractReport {
   readonly successNotJudged?: string;
   /** Set when a signal stopped the run: what was judged before it is kept, and the exit code is 2. */
   readonly interrupted?: string;
+  /**
+   * What the document uses that the engine passes over (callbacks, an XML body's schema, an unknown format): one
+   * phrase each with its pointer. Listed in every report so that no silent subset reads as a full verdict.
+   */
+  readonly passedOver: readonly string[];
   readonly cases: readonly CaseResult[];
   readonly totals: Readonly<Record<CheckState, number>>;
 }
@@ -85,6 +90,8 @@ export interface PreparedRun {
   readonly cases: readonly ContractCase[];
   /** What the checks need, the run's redactor among it. */
   readonly context: CheckContext & { readonly redactor: Redactor };
+  /** What the document uses that the engine passes over, for every report. */
+  readonly passedOver: readonly string[];
   /** Why cases that change state are not sent, when they are not (a host outside loopback). */
   readonly mutationsBlocked?: string;
 }
@@ -132,7 +139,10 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
     !settings.allowMutations && !(await isThisMachineUrl(settings.baseUrl))
       ? `could change state on ${redactor.text(host)}, which is not this machine; pass --allow-mutations to send them`
       : undefined;
-  return { settings, cases, ...(mutationsBlocked ? { mutationsBlocked } : {}), context };
+  const passedOver = contract.notJudged.map(
+    (feature) => `${feature.feature} at ${documentLabel}#${feature.pointer}: ${feature.advice}`,
+  );
+  return { settings, cases, ...(mutationsBlocked ? { mutationsBlocked } : {}), context, passedOver };
 }
 
 /**
@@ -268,7 +278,9 @@ export async function checkImplementation(
   // The whole report goes through the run's redactor once more, keys included, so that no sentence added after
   // judging can carry a secret into a report or a terminal.
   const finish = (report: ContractReport): ContractReport =>
-    createRedactor({ token: settings.token, urls: [settings.baseUrl] }).value(report);
+    createRedactor({ token: settings.token, urls: [settings.baseUrl], others: Object.values(settings.credentials ?? {}) }).value(
+      report,
+    );
   try {
     const prepared = await prepareRun(settings);
     const results = new Map<string, CaseResult>();
@@ -319,6 +331,7 @@ export async function checkImplementation(
           }
         : {}),
       ...(interrupted === undefined ? {} : { interrupted }),
+      passedOver: prepared.passedOver,
       cases,
       totals,
     });
@@ -328,6 +341,7 @@ export async function checkImplementation(
       ...heading,
       durationMs: performance.now() - started,
       notJudged: error.message,
+      passedOver: [],
       cases: [],
       totals: noStates(),
     });

@@ -12,6 +12,7 @@ function report(overrides: Partial<ContractReport> = {}): ContractReport {
     strict: false,
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 12,
+    passedOver: [],
     cases: [
       {
         id: 'POST /mfa/enable › positive › mfaType="GOOGLE_AUTH"',

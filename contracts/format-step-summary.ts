@@ -45,6 +45,12 @@ export function formatStepSummary(report: ContractReport): string {
       '',
     );
   }
+  if (report.passedOver.length > 0) {
+    lines.push('**Not judged** (the document uses what the kit passes over):', '');
+    for (const feature of report.passedOver.slice(0, 20)) lines.push(`- ${markdownText(feature)}`);
+    if (report.passedOver.length > 20) lines.push(`- and ${report.passedOver.length - 20} more (report.json, passedOver)`);
+    lines.push('');
+  }
   lines.push(`| check | ${CHECK_STATES.join(' | ')} |`, `| --- | ${CHECK_STATES.map(() => '---:').join(' | ')} |`);
   for (const [check, counts] of countByCheck(report)) {
     lines.push(`| \`${check}\` | ${CHECK_STATES.map((state) => counts[state]).join(' | ')} |`);

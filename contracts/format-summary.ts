@@ -2,6 +2,9 @@ import { CHECKS } from '../engine/index.ts';
 import { CHECK_STATES, type CheckState, type ContractReport, countByCheck } from './check-implementation.ts';
 import { describeCheck } from './describe-violation.ts';
 
+/** How many passed-over features the console lists; report.json has them all. */
+const PASSED_OVER_SHOWN = 10;
+
 /**
  * The report as a backend developer reads it in a terminal or a CI log: each failure and warning described,
  * the checks × states table, why checks were skipped, and the plain closing line CI tools read.
@@ -35,6 +38,12 @@ export function formatSummary(report: ContractReport): string[] {
   );
   for (const [reason, count] of skipReasons) lines.push(`[contracts] skipped ${count}: ${reason}`);
   if (report.successNotJudged !== undefined) lines.push(`[contracts] ${report.successNotJudged}`);
+  for (const feature of report.passedOver.slice(0, PASSED_OVER_SHOWN)) lines.push(`[contracts] not judged: ${feature}`);
+  if (report.passedOver.length > PASSED_OVER_SHOWN) {
+    lines.push(
+      `[contracts] not judged: ${report.passedOver.length - PASSED_OVER_SHOWN} more, listed in report.json (passedOver)`,
+    );
+  }
   // The plain closing line CI tools read: warned checks passed. It says so when the success path went unjudged
   // or the run was cut short, so that neither reads as a full pass.
   lines.push(

@@ -36,7 +36,7 @@ describe('README', () => {
 
   it('gives the test commands .ci/run calls, in the same order', () => {
     const ci = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
-    const commands = ['npm test', 'npm run test:package'];
+    const commands = ['npm test', 'npm run test:differential', 'npm run test:prism', 'npm run test:package'];
     expect(ci.trim().split('\n').slice(-commands.length)).toEqual(commands);
     for (const command of commands) expect(readme).toContain(`${command} `);
   });
