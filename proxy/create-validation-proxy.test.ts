@@ -472,7 +472,9 @@ describe('a verdict whatever the client does', () => {
             await expect(answer.body.text()).rejects.toThrow();
             await settled();
             expect(codes(findings)).toEqual(['TIMEOUT']);
-            expect(findings.map(describeFinding).join('\n')).toContain('was not over within 300 ms');
+            expect(findings.map(describeFinding)).toEqual([
+              `✘ TIMEOUT (status_documented) POST ${path} → no answer: POST ${upstreamUrl}${path} got an answer from ${upstreamUrl} that was not over within 300 ms.`,
+            ]);
           },
           300,
         );
@@ -599,10 +601,18 @@ describe('the proxy’s bounds', () => {
       const answer = await post(url, validHeadersFor(), validBody);
       expect(answer.status).toBe(502);
       expect(JSON.parse(answer.body).error).toMatch(
-        new RegExp(`^The validation proxy could not reach ${goneUrl.replace(/\./g, '\\.')} \\(connect ECONNREFUSED [^)]+\\)\\.$`),
+        new RegExp(
+          `^The validation proxy got no connection to ${goneUrl.replace(/\./g, '\\.')} \\(connect ECONNREFUSED [^)]+\\)\\.$`,
+        ),
       );
       await settled();
-      expect(codes(findings)).toEqual(['CONNECTION_FAILED']);
+      expect(findings.map(describeFinding)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^✘ CONNECTION_FAILED \\(status_documented\\) POST ${path} → no answer: POST ${goneUrl}${path} got no connection to ${goneUrl} \\(connect ECONNREFUSED [^)]+\\)\\.$`,
+          ),
+        ),
+      ]);
     });
   });
 });
