@@ -240,7 +240,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
     const observed = (rest: Pick<Observed, 'response' | 'failure'>): Observed => ({
       method,
       path,
-      query: query,
+      query,
       headers: incoming.headers,
       requestBody: hasBody ? requestCopy.captured() : NO_BODY,
       ...rest,
