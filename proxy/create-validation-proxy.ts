@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Duplex, type Readable, Transform } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { MAX_BODY_BYTES } from '../contracts/call-operation.ts';
 import { errorEnvelopeJson } from '../openapi/index.ts';
 import { endToEndHeaders, flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
@@ -76,8 +76,9 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
   const { upstream, checks } = options;
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   // Keep-alive to the upstream (undici's default), with idle connections kept a while: a proxy in front of a busy
-  // server must not open a connection per exchange. The exchange's own deadline bounds the time, not undici's timers.
-  const agent = new Agent({ keepAliveTimeout: 4000, headersTimeout: 0, bodyTimeout: 0 });
+  // server must not open a connection per exchange. One origin only, so a Pool, not an Agent that looks the origin
+  // up for each request. The exchange's own deadline bounds the time, not undici's timers.
+  const pool = new Pool(upstream.origin, { keepAliveTimeout: 4000, headersTimeout: 0, bodyTimeout: 0 });
   const live = new Set<Live>();
   let waiters: (() => void)[] = [];
   let seen = 0;
@@ -165,7 +166,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       await settled();
       await closed;
       // Not close(): that would wait for requests to an upstream that may never answer.
-      await agent.destroy();
+      await pool.destroy();
     })();
     return stopping;
   };
@@ -300,7 +301,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
     }
 
     function forward(body: Buffer | Readable | null): void {
-      agent.dispatch(
+      pool.dispatch(
         {
           origin: upstream.origin,
           // Appended to the base path, dot segments resolved first: the target cannot leave the upstream's
