@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
+import { startEndlessServer } from '../contracts/fixtures/endless-server.ts';
 import { DOCUMENT_PATH, loadContract } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
 import { buildBundles } from '../scripts/build.ts';
@@ -151,6 +153,78 @@ async function proxyOverhead(
   return { bare: rps[0] ?? Number.NaN, ours: rps[1] ?? Number.NaN, prism: rps[2] ?? Number.NaN };
 }
 
+interface EndlessFigures {
+  readonly streaming: number;
+  readonly refused: number;
+  readonly rssStart: number;
+  readonly rssPeak: number;
+  readonly stopMs: number;
+  readonly exitCode: number | null;
+}
+
+/**
+ * The proxy left running under abuse: `count` concurrent downloads that never end (an upstream fixture that
+ * streams forever, readers that read on), RSS sampled every 100 ms for `seconds`, then SIGTERM with
+ * them all in flight, timed to the proxy's exit. Run with the default bound and with a bound that lets all stream.
+ */
+async function endlessDownloads(
+  count: number,
+  seconds: number,
+  extraArgs: readonly string[],
+  log: (line: string) => void,
+): Promise<EndlessFigures> {
+  // 16 KiB every 100 ms each (160 KiB/s, 320 MB/s offered for 2,000): a download over a decent link.
+  const upstream = await startEndlessServer({ chunkBytes: 16 * 1024, everyMs: 100 });
+  const proxy = await startProcess({
+    command: process.execPath,
+    args: cliArgs('proxy', '--upstream', upstream.url, '--port', '0', ...extraArgs),
+    readyLine: /listening on (http:\/\/\S+), forwarding to /,
+    deadlineMs: 30_000,
+  });
+  const answers: IncomingMessage[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  try {
+    const url = proxy.ready[1] ?? '';
+    const rssStart = rssMb(proxy.pid);
+    // One connection per download (agent: false), as 2,000 browsers or scripts would open.
+    const statuses = await Promise.all(
+      Array.from(
+        { length: count },
+        (_, i) =>
+          new Promise<number>((resolve) => {
+            const request = httpGet(`${url}/endless/${i}`, { agent: false }, (answer) => {
+              answers.push(answer);
+              answer.on('error', () => undefined);
+              answer.resume();
+              resolve(answer.statusCode ?? 0);
+            });
+            request.on('socket', (socket) => sockets.add(socket));
+            request.on('error', () => resolve(0));
+          }),
+      ),
+    );
+    let rssPeak = rssMb(proxy.pid);
+    for (let i = 0; i < seconds * 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rssPeak = Math.max(rssPeak, rssMb(proxy.pid));
+    }
+    const streaming = statuses.filter((status) => status === 200).length;
+    const refused = statuses.filter((status) => status === 503).length;
+    log(
+      `  ${extraArgs.join(' ') || 'default bound'}: ${streaming} streaming, ${refused} answered 503; RSS ${fixed(rssStart)} MB at start, peak ${fixed(rssPeak)} MB over ${seconds} s`,
+    );
+    const stopping = performance.now();
+    const exitCode = await proxy.stop(30_000);
+    const stopMs = performance.now() - stopping;
+    log(`  SIGTERM with ${streaming} downloads in flight: exited ${exitCode} after ${fixed(stopMs)} ms`);
+    return { streaming, refused, rssStart, rssPeak, stopMs, exitCode };
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await proxy.stop(0);
+    await upstream.close();
+  }
+}
+
 /**
  * Polls, every `everyMs`, until the server on `port` answers a valid request with a status `accept` takes;
  * throws after 30 s. Cold starts are timed by it, and `prism proxy`, which prints no line when it is ready,
@@ -246,6 +320,18 @@ async function installDredd(log: (line: string) => void): Promise<string> {
   return bin;
 }
 
+/** The proxy's RSS and stop time under 2,000 endless downloads: with its default bound, and with all 2,000 let in. */
+async function proxyBounds(log: (line: string) => void): Promise<string[]> {
+  log('proxy bounds: 2,000 concurrent endless downloads through our proxy, RSS sampled for 5 s, then SIGTERM');
+  const bounded = await endlessDownloads(2000, 5, [], log);
+  const open = await endlessDownloads(2000, 5, ['--max-in-flight', '2000'], log);
+  return [
+    `proxy peak RSS, 2,000 endless downloads, default bound  ${fixed(bounded.rssPeak)} MB (${bounded.streaming} streaming, ${bounded.refused} got 503)`,
+    `proxy peak RSS, 2,000 endless downloads, all in flight  ${fixed(open.rssPeak)} MB (${open.streaming} streaming)`,
+    `proxy stop on SIGTERM with them in flight               ${fixed(bounded.stopMs)} ms / ${fixed(open.stopMs)} ms (exit ${bounded.exitCode} / ${open.exitCode})`,
+  ];
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const fixed = (value: number, digits = 0): string => value.toFixed(digits);
 
@@ -295,11 +381,13 @@ runCli(import.meta.url, async () => {
   });
   if (values.only === 'proxy') {
     const overhead = await proxyOverhead(request, operation.path, expected?.value, duration, log);
+    const endless = await proxyBounds(log);
     const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
     return {
       exitCode: 0,
       lines: [
-        `through our proxy / bare alone ${ratio(overhead.ours, overhead.bare)}; our proxy / prism proxy ${ratio(overhead.ours, overhead.prism)} (req/s at c=50)`,
+        `through our proxy / bare alone ${ratio(overhead.ours, overhead.bare)} (target ≥ 0.25×); our proxy / prism proxy ${ratio(overhead.ours, overhead.prism)} (req/s at c=50)`,
+        ...endless,
       ],
     };
   }
@@ -359,6 +447,7 @@ runCli(import.meta.url, async () => {
   }
 
   const overhead = await proxyOverhead(request, operation.path, expected?.value, duration, log);
+  const endless = await proxyBounds(log);
 
   log('memory: RSS of our mock after start, then every 100,000 valid requests up to 1,000,000');
   const port = await freePort();
@@ -409,11 +498,12 @@ runCli(import.meta.url, async () => {
     `RSS after 1M / after start                    ${ratio(rssLast, rssStart).padEnd(10)}`,
     `peak RSS over 1M / after start                ${ratio(rssPeak, rssStart).padEnd(10)} (bounded: no leak)`,
     `throughput c=50, ours / bare node:http        ${ratio(ours50?.rps, bare50?.rps).padEnd(10)} (the floor)`,
-    `through our proxy / bare node:http alone      ${ratio(overhead.ours, overhead.bare).padEnd(10)} (req/s at c=50)`,
+    `through our proxy / bare node:http alone      ${ratio(overhead.ours, overhead.bare).padEnd(10)} ≥ 0.25× (req/s at c=50)`,
     `through our proxy / through prism proxy      ${ratio(overhead.ours, overhead.prism).padEnd(10)} (req/s at c=50)`,
     `npm run contracts against the mock, median    ${`${fixed(suite.npm)} ms`.padEnd(10)} ≤ 800 ms`,
     `flashback-contract check / dredd 14           ${ratio(suite.cli, suite.dredd).padEnd(10)} ≤ 1×`,
     `  of which the checks (report.durationMs)     ${`${fixed(suite.checks)} ms`.padEnd(10)}`,
+    ...endless,
   ];
   return { exitCode: 0, lines };
 });

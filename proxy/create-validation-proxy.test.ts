@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContractReport, checkImplementation } from '../contracts/check-implementation.ts';
 import { BROKEN_SERVERS, type BrokenKind, startBrokenServer } from '../contracts/fixtures/broken-servers.ts';
+import { type EndlessServer, startEndlessServer } from '../contracts/fixtures/endless-server.ts';
 import { type RunningFixture, startReferenceServer, withFixture } from '../contracts/fixtures/reference-server.ts';
 import { testSettings } from '../contracts/fixtures/test-settings.ts';
 import { type LoadReport, runLoad } from '../contracts/run-load.ts';
@@ -14,6 +15,7 @@ import { closeServer, listenOn } from '../runtime/server-lifecycle.ts';
 import { cliArgs } from '../testing/cli.ts';
 import { rssMb } from '../testing/process-memory.ts';
 import { startProcess } from '../testing/start-process.ts';
+import type { NotJudged, ValidationProxy } from './create-validation-proxy.ts';
 import { describeFinding } from './describe-finding.ts';
 import type { ProxyFinding } from './judge-observed.ts';
 import { startProxy } from './start-proxy.ts';
@@ -44,6 +46,36 @@ async function withProxy<T>(
     return await use(url, findings, () => proxy.settled());
   } finally {
     await proxy.close();
+  }
+}
+
+/** Starts a proxy with its bounds set by the test; the test closes it. Findings and unjudged exchanges are collected. */
+async function startTestProxy(
+  upstream: string,
+  bounds: { timeoutMs?: number; maxInFlight?: number } = {},
+): Promise<{ url: string; proxy: ValidationProxy; findings: ProxyFinding[]; notJudged: NotJudged[] }> {
+  const findings: ProxyFinding[] = [];
+  const notJudged: NotJudged[] = [];
+  const { url, proxy } = await startProxy(
+    {
+      upstream: parseUpstream(upstream),
+      host: '127.0.0.1',
+      port: 0,
+      timeoutMs: bounds.timeoutMs ?? 10_000,
+      strict: false,
+      ...(bounds.maxInFlight ? { maxInFlight: bounds.maxInFlight } : {}),
+    },
+    (finding) => findings.push(finding),
+    (exchange) => notJudged.push(exchange),
+  );
+  return { url, proxy, findings, notJudged };
+}
+
+/** Polls until `condition` holds; throws after 20 s (an upper bound for a loaded machine, not a timing assertion). */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 20_000; !condition(); ) {
+    if (Date.now() > deadline) throw new Error(`Still waiting after 20 s for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
@@ -156,6 +188,24 @@ describe('where the proxy forwards', () => {
       expect(elsewhere.received).toEqual([]);
       expect(upstream.received).toEqual([]);
       expect(findings.every((f) => f.kind === 'client' && f.rule === 'malformed-request')).toBe(true);
+    });
+  });
+
+  it('resolves ".." within the base path and refuses one that climbs out of it, "%2e%2e" spelt or not', async () => {
+    await withProxy(`${upstream.url}/api/`, async (url, findings, settled) => {
+      const head = `Host: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`;
+      const inside = await raw(url, `POST /x/%2E%2e/y/..${path} HTTP/1.1\r\n${head}`);
+      expect(inside).toMatch(/^HTTP\/1\.1 \d{3} /);
+      expect(upstream.received.slice(-1)[0]?.path).toBe(`/api${path}`);
+      const before = upstream.received.length;
+      for (const target of ['/../mfa/enable', '/x/%2e%2e/%2E%2E/mfa/enable', '/x/..%2f..%2fmfa/enable']) {
+        const answer = await raw(url, `POST ${target} HTTP/1.1\r\n${head}`);
+        expect(answer, target).toMatch(/^HTTP\/1\.1 400 /);
+        expect(answer, target).toMatch(/\{"success":false,"error":"The request path .+"\}$/);
+      }
+      await settled();
+      expect(upstream.received.length).toBe(before);
+      expect(findings.filter((f) => f.kind === 'client' && f.rule === 'malformed-request')).toHaveLength(3);
     });
   });
 
@@ -359,3 +409,214 @@ describe.concurrent('one exchange, one verdict', () => {
     });
   }
 });
+
+describe('a verdict whatever the client does', () => {
+  const validHeaders = () => ({ authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' });
+
+  it('judges an answer too large to check even when the client stops reading at the first chunk', async () => {
+    const huge = JSON.stringify({ success: true, message: 'x'.repeat(2 * 1024 * 1024) });
+    await withUpstream(
+      (incoming, response) => {
+        incoming.resume();
+        response.writeHead(200, { 'content-type': 'application/json' }).end(huge);
+      },
+      async (upstreamUrl) => {
+        await withProxy(upstreamUrl, async (url, findings, settled) => {
+          const answer = await request(`${url}${path}`, { method: 'POST', headers: validHeaders(), body: validBody });
+          for await (const _chunk of answer.body) break; // leaves after the first chunk, as a browser navigating away
+          await settled();
+          expect(codes(findings)).toEqual(['BODY_TOO_LARGE']);
+        });
+      },
+    );
+  });
+
+  it('reads on and judges the rest of an answer after its client left', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await withUpstream(
+      (incoming, response) => {
+        incoming.resume();
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"success":"yes",');
+        void released.then(() => response.end('"message":"enabled"}'));
+      },
+      async (upstreamUrl) => {
+        await withProxy(upstreamUrl, async (url, findings, settled) => {
+          const answer = await request(`${url}${path}`, { method: 'POST', headers: validHeaders(), body: validBody });
+          for await (const _chunk of answer.body) break;
+          release();
+          await settled();
+          expect(findings.map(describeFinding)).toEqual([
+            `✘ BODY_SCHEMA_MISMATCH (body_schema) POST ${path} → 200: The 200 body at /success must be boolean; got "yes".`,
+          ]);
+        });
+      },
+    );
+  });
+
+  it('bounds the whole exchange by --timeout: a dripping answer is cut and reported as TIMEOUT', async () => {
+    await withUpstream(
+      (incoming, response) => {
+        incoming.resume();
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{');
+        const drip = setInterval(() => response.write(' '), 20); // the fixture's behaviour, not a wait in the test
+        response.once('close', () => clearInterval(drip));
+      },
+      async (upstreamUrl) => {
+        await withProxy(
+          upstreamUrl,
+          async (url, findings, settled) => {
+            const answer = await request(`${url}${path}`, { method: 'POST', headers: validHeaders(), body: validBody });
+            await expect(answer.body.text()).rejects.toThrow();
+            await settled();
+            expect(codes(findings)).toEqual(['TIMEOUT']);
+            expect(findings.map(describeFinding)).toEqual([
+              `✘ TIMEOUT (status_documented) POST ${path} → no answer: POST ${upstreamUrl}${path} got an answer from ${upstreamUrl} that was not over within 300 ms.`,
+            ]);
+          },
+          300,
+        );
+      },
+    );
+  });
+
+  it('decodes gzip, deflate and br request bodies before judging them', async () => {
+    await withUpstream(
+      (incoming, response) => {
+        incoming.resume();
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true,"message":"enabled"}');
+      },
+      async (upstreamUrl) => {
+        const encoders = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+        for (const [coding, encode] of Object.entries(encoders)) {
+          await withProxy(upstreamUrl, async (url, findings, settled) => {
+            const send = async (body: string): Promise<void> => {
+              const answer = await request(`${url}${path}`, {
+                method: 'POST',
+                headers: { ...validHeaders(), 'content-encoding': coding },
+                body: encode(body),
+              });
+              await answer.body.dump();
+            };
+            await send(validBody);
+            await settled();
+            expect(findings, `a valid ${coding} body`).toEqual([]);
+            await send(JSON.stringify({ mfaType: 42 }));
+            await settled();
+            expect(
+              findings.filter((f) => f.kind === 'client').map((f) => (f.kind === 'client' ? f.problem : '')),
+              `an invalid ${coding} body`,
+            ).toEqual([expect.stringContaining('mfaType')]);
+          });
+        }
+      },
+    );
+  });
+});
+
+describe('the proxy’s bounds', () => {
+  let endless: EndlessServer;
+  beforeAll(async () => {
+    endless = await startEndlessServer();
+  });
+  afterAll(async () => {
+    await endless?.close();
+  });
+
+  it('answers 503 in the error envelope past --max-in-flight, and records the refusal as not judged', async () => {
+    const { url, proxy, notJudged } = await startTestProxy(endless.url, { maxInFlight: 1 });
+    try {
+      const first = await request(`${url}/endless`);
+      const second = await request(`${url}/endless`);
+      expect(second.statusCode).toBe(503);
+      expect(JSON.parse(await second.body.text())).toEqual({
+        success: false,
+        error: 'The validation proxy has 1 exchanges in flight, its bound (--max-in-flight); retry once some are over.',
+      });
+      expect(notJudged.map((n) => n.reason)).toEqual(['busy']);
+      first.body.destroy();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('stops with downloads in flight: stops accepting, cuts them after the grace period, records them as not judged', async () => {
+    const { url, proxy, notJudged } = await startTestProxy(endless.url);
+    const downloads = await Promise.all([request(`${url}/one`), request(`${url}/two`)]);
+    const reads = downloads.map(async (answer) => {
+      try {
+        for await (const _chunk of answer.body) {
+        }
+        return 'ended';
+      } catch {
+        return 'cut';
+      }
+    });
+    await until(() => endless.streaming() >= 2, 'both downloads to stream');
+    await proxy.stop(50);
+    expect(await Promise.all(reads)).toEqual(['cut', 'cut']);
+    expect(notJudged.map((n) => n.because)).toEqual([
+      'the proxy stopped before the exchange was over',
+      'the proxy stopped before the exchange was over',
+    ]);
+    await expect(request(url)).rejects.toThrow(/ECONNREFUSED/);
+    await until(() => endless.streaming() === 0, 'the upstream to see both downloads end');
+  });
+
+  it('records an exchange whose client left mid-upload as not judged, and ends the upstream request', async () => {
+    let upstreamSaw = 0;
+    await withUpstream(
+      (incoming) => {
+        upstreamSaw += 1;
+        incoming.resume(); // never answers: the request never completes
+      },
+      async (upstreamUrl) => {
+        const { url, proxy, findings, notJudged } = await startTestProxy(upstreamUrl);
+        try {
+          const { port } = new URL(url);
+          const socket = connect(Number(port), '127.0.0.1', () =>
+            socket.write(`PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${'a'.repeat(70_000)}`),
+          );
+          await until(() => upstreamSaw === 1, 'the upload to reach the upstream');
+          socket.destroy();
+          await proxy.settled();
+          expect(notJudged).toEqual([
+            { method: 'PUT', path: '/upload', reason: 'client-left', because: 'the client left before its request was complete' },
+          ]);
+          expect(findings).toEqual([]);
+        } finally {
+          await proxy.close();
+        }
+      },
+    );
+  });
+
+  it('answers 502 in one clean sentence when the upstream is down', async () => {
+    const gone = createServer();
+    const goneUrl = await listenOn(gone, '127.0.0.1', 0);
+    await closeServer(gone);
+    await withProxy(goneUrl, async (url, findings, settled) => {
+      const answer = await post(url, validHeadersFor(), validBody);
+      expect(answer.status).toBe(502);
+      expect(JSON.parse(answer.body).error).toMatch(
+        new RegExp(
+          `^The validation proxy got no connection to ${goneUrl.replace(/\./g, '\\.')} \\(connect ECONNREFUSED [^)]+\\)\\.$`,
+        ),
+      );
+      await settled();
+      expect(findings.map(describeFinding)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^✘ CONNECTION_FAILED \\(status_documented\\) POST ${path} → no answer: POST ${goneUrl}${path} got no connection to ${goneUrl} \\(connect ECONNREFUSED [^)]+\\)\\.$`,
+          ),
+        ),
+      ]);
+    });
+  });
+});
+
+function validHeadersFor(): Record<string, string> {
+  return { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+}

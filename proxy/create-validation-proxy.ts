@@ -1,59 +1,137 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Agent, type Dispatcher, errors } from 'undici';
+import { type Duplex, type Readable, Transform } from 'node:stream';
+import { type Dispatcher, Pool } from 'undici';
 import { envelopeBody, MAX_BODY_BYTES } from '../engine/index.ts';
 import { endToEndHeaders, flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
-import { type CappedBody, tapCapped } from '../runtime/read-capped.ts';
-import { closeServer } from '../runtime/server-lifecycle.ts';
+import type { CappedBody } from '../runtime/read-capped.ts';
+import { BodyCopy } from './body-copy.ts';
 import { judgeObserved, type Observed, type ProxyChecks, type ProxyFinding } from './judge-observed.ts';
 import { readTarget, type Upstream } from './upstream-target.ts';
+
+/** Exchanges in flight at most, unless told otherwise: each holds at most two 1 MiB copies while it lasts. */
+export const DEFAULT_MAX_IN_FLIGHT = 256;
+
+/** How long stop() lets the exchanges in flight finish before it cuts them. */
+export const DEFAULT_STOP_GRACE_MS = 2000;
+
+/** A request body up to this size, with a Content-Length, is read whole and sent as one buffer: no stream to set up. */
+const SMALL_BODY_BYTES = 64 * 1024;
 
 export interface ValidationProxyOptions {
   readonly upstream: Upstream;
   readonly checks: ProxyChecks;
-  /** How long to wait for the upstream's answer (its headers), and at most between two chunks of its body. */
+  /** How long a whole exchange may take, from the request to the last byte of the answer. */
   readonly timeoutMs: number;
-  /** Called with each finding, as soon as its exchange is over. */
+  /** Exchanges in flight at most; past it the proxy answers 503 in the error envelope. */
+  readonly maxInFlight?: number;
+  /** Called with each finding, once its exchange is over. */
   readonly onFinding: (finding: ProxyFinding) => void;
+  /** Called for each exchange that could not be judged, with the reason in words. */
+  readonly onNotJudged?: (exchange: NotJudged) => void;
 }
+
+/** An exchange the proxy did not judge, and why. */
+export interface NotJudged {
+  readonly method: string;
+  readonly path: string;
+  readonly reason: NotJudgedReason;
+  /** The reason as a clause, e.g. "the client left before its request was complete". */
+  readonly because: string;
+}
+
+export type NotJudgedReason = 'busy' | 'client-left' | 'client-slow' | 'stopped' | 'judge-failed';
 
 export interface ValidationProxy {
   readonly server: Server;
   /** Exchanges seen so far. */
   exchanges(): number;
+  /** Exchanges under way now. */
+  inFlight(): number;
   /** Resolves once every exchange under way has been judged. */
   settled(): Promise<void>;
-  /** Stops listening, ends every connection, and closes the connections to the upstream. */
+  /**
+   * Stops accepting, lets the exchanges in flight finish for `graceMs`, then cuts those still going (each is
+   * recorded as not judged), and closes the connections to the upstream. Resolves once all that is done.
+   */
+  stop(graceMs?: number): Promise<void>;
+  /** stop() with no grace: cuts every exchange at once. */
   close(): Promise<void>;
 }
 
 const NO_BODY: CappedBody = { bytes: Buffer.alloc(0), size: 0, truncated: false };
 
+/** One exchange under way, as stop() sees it. */
+interface Live {
+  cut(): void;
+}
+
 /**
  * A pass-through proxy: requests go to the upstream and answers come back byte for byte, as they arrive and with
  * back-pressure, while a copy of each body (at most 1 MiB) is kept for the suite's checks, which judge the
- * exchange once it is over. Requests go only to the upstream's origin, under its base path.
+ * exchange once it is over, whatever the client did meanwhile. Requests go only to the upstream's origin, under
+ * its base path. Bounded: in the number of exchanges in flight, the memory each holds, and the time each takes.
  */
 export function createValidationProxy(options: ValidationProxyOptions): ValidationProxy {
   const { upstream, checks } = options;
-  const agent = new Agent({ keepAliveTimeout: 4000 });
-  const pending = new Set<Promise<void>>();
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  // Keep-alive to the upstream (undici's default), with idle connections kept a while: a proxy in front of a busy
+  // server must not open a connection per exchange. One origin only, so a Pool, not an Agent that looks the origin
+  // up for each request. The exchange's own deadline bounds the time, not undici's timers.
+  const pool = new Pool(upstream.origin, { keepAliveTimeout: 4000, headersTimeout: 0, bodyTimeout: 0 });
+  const live = new Set<Live>();
+  let waiters: (() => void)[] = [];
   let seen = 0;
+  let stopping: Promise<void> | undefined;
   const refuse = (status: number, sentence: string): { status: number; body: string } => ({
     status,
     body: envelopeBody(checks.context.envelope, sentence, status),
   });
+  const notJudged = (method: string, path: string, reason: NotJudgedReason, because: string): void => {
+    options.onNotJudged?.({ method, path: path.slice(0, 200), reason, because });
+  };
+  const settle = (exchange: Live): void => {
+    live.delete(exchange);
+    if (live.size === 0 && waiters.length > 0) {
+      const woken = waiters;
+      waiters = [];
+      for (const wake of woken) wake();
+    }
+  };
 
   const server = createServer((incoming, outgoing) => {
     seen += 1;
-    const work = handle(incoming, outgoing).catch((error: unknown) => {
+    if (stopping) {
+      // A request on a keep-alive connection while the proxy stops: refused, and the connection closed after it.
+      incoming.resume();
+      outgoing.shouldKeepAlive = false;
+      notJudged(incoming.method ?? 'GET', incoming.url ?? '', 'stopped', 'it came while the proxy was stopping');
+      send(outgoing, refuse(503, 'The validation proxy is stopping; send the request again once it runs.'));
+      return;
+    }
+    if (live.size >= maxInFlight) {
+      incoming.resume();
+      notJudged(
+        incoming.method ?? 'GET',
+        incoming.url ?? '',
+        'busy',
+        `the proxy had ${maxInFlight} exchanges in flight, its bound (--max-in-flight), and answered 503`,
+      );
+      send(
+        outgoing,
+        refuse(
+          503,
+          `The validation proxy has ${maxInFlight} exchanges in flight, its bound (--max-in-flight); retry once some are over.`,
+        ),
+      );
+      return;
+    }
+    try {
+      handle(incoming, outgoing);
+    } catch (error) {
       // A bug of ours must never crash a proxy left running for hours: answer, or cut the connection.
       if (!outgoing.headersSent) send(outgoing, refuse(502, `The validation proxy failed: ${(error as Error).message}.`));
       else outgoing.destroy();
-    });
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
+    }
   });
   // CONNECT carries an authority-form target (RFC 9112 section 3.2.3): a tunnel to another host. Refused.
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {
@@ -69,20 +147,32 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
     socket.end(rawHttpAnswer(answer.status, { 'content-type': 'application/json' }, answer.body));
   });
 
-  return {
-    server,
-    exchanges: () => seen,
-    settled: async () => {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
-    close: async () => {
-      await closeServer(server);
+  const settled = (): Promise<void> =>
+    live.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve));
+
+  const stop = (graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> => {
+    stopping ??= (async () => {
+      // Stop accepting; idle keep-alive connections close now, busy ones once their exchange is over.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (live.size > 0 && graceMs > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([settled(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+        clearTimeout(timer);
+      }
+      for (const exchange of [...live]) exchange.cut();
+      server.closeAllConnections();
+      await settled();
+      await closed;
       // Not close(): that would wait for requests to an upstream that may never answer.
-      await agent.destroy();
-    },
+      await pool.destroy();
+    })();
+    return stopping;
   };
 
-  async function handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  return { server, exchanges: () => seen, inFlight: () => live.size, settled, stop, close: () => stop(0) };
+
+  function handle(incoming: IncomingMessage, outgoing: ServerResponse): void {
     const method = incoming.method ?? 'GET';
     const target = readTarget(incoming.url ?? '');
     if ('refusal' in target) {
@@ -97,77 +187,202 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       send(outgoing, refuse(400, target.refusal));
       return;
     }
-    const requestTap = tapCapped(MAX_BODY_BYTES);
-    const hasBody = incoming.headers['content-length'] !== undefined || incoming.headers['transfer-encoding'] !== undefined;
-    // The client going away ends the upstream request too.
-    const abandoned = new AbortController();
-    outgoing.once('close', () => {
-      if (!outgoing.writableFinished) abandoned.abort();
-    });
+    const { path, query } = target;
     const started = performance.now();
+    const declared = incoming.headers['content-length'];
+    const hasBody = declared !== undefined || incoming.headers['transfer-encoding'] !== undefined;
+    const requestCopy = new BodyCopy(MAX_BODY_BYTES);
+    const responseCopy = new BodyCopy(MAX_BODY_BYTES);
+    // The upstream exchange, driven through undici's dispatch handler: no response stream, no promise, no
+    // AbortController per exchange (the profile showed their set-up and teardown as much as the judging).
+    let controller: Dispatcher.DispatchController | undefined;
+    let answer: { readonly status: number; readonly headers: Record<string, string> } | undefined;
+    let answerEnded = false;
+    let over = false;
+    let clientGone = false;
+    let requestComplete = !hasBody;
+
+    const exchange: Live = {
+      cut: () => finish({ notJudged: ['stopped', 'the proxy stopped before the exchange was over'] }),
+    };
+    live.add(exchange);
+    // The whole exchange is bounded, a dripping answer body included, not only the wait for its head.
+    const deadline = setTimeout(() => {
+      if (!requestComplete) {
+        finish({
+          notJudged: ['client-slow', `the client's request was not complete within ${options.timeoutMs} ms`],
+          refusal: [408, `The validation proxy got no complete request within ${options.timeoutMs} ms.`],
+        });
+        return;
+      }
+      // Each message reads after "got", in the finding ("POST … got …") and in the refusal ("The proxy got …").
+      const message = answer
+        ? `an answer from ${upstream.shown} that was not over within ${options.timeoutMs} ms`
+        : `no answer from ${upstream.shown} within ${options.timeoutMs} ms`;
+      finish({ failure: { kind: 'timeout', message }, refusal: [504, `The validation proxy got ${message}.`] });
+    }, options.timeoutMs);
+
+    outgoing.once('close', () => {
+      if (outgoing.writableFinished || over) return;
+      clientGone = true;
+      if (!requestComplete) {
+        finish({ notJudged: ['client-left', 'the client left before its request was complete'] });
+        return;
+      }
+      // The client left, but the answer is still judged: it is read on (not forwarded) to its end, or to the
+      // limit of the copy, within the exchange's deadline.
+      if (answer) {
+        if (responseCopy.overLimit) finishWithAnswer();
+        else controller?.resume();
+      }
+    });
+
     const observed = (rest: Pick<Observed, 'response' | 'failure'>): Observed => ({
       method,
-      path: target.path,
-      query: target.query,
+      path,
+      query,
       headers: incoming.headers,
-      requestBody: hasBody ? requestTap.captured() : NO_BODY,
+      requestBody: hasBody ? requestCopy.captured() : NO_BODY,
       ...rest,
     });
-    // Our own timer for the wait for the answer's head: undici's headersTimeout ticks in coarse steps.
-    const waited = new AbortController();
-    const timer = setTimeout(() => waited.abort(), options.timeoutMs);
-    let answer: Dispatcher.ResponseData;
-    try {
-      answer = await agent.request({
-        origin: upstream.origin,
-        // Appended, never resolved: the target cannot leave the upstream's origin or its base path.
-        path: `${upstream.basePath}${target.path}${target.query}`,
-        method: method as Dispatcher.HttpMethod,
-        headers: endToEndHeaders(incoming.headers),
-        body: hasBody ? incoming.pipe(requestTap.stream) : null,
-        bodyTimeout: options.timeoutMs,
-        signal: AbortSignal.any([abandoned.signal, waited.signal]),
+
+    type Ending =
+      | { readonly response: NonNullable<Observed['response']> }
+      | { readonly failure: NonNullable<Observed['failure']>; readonly refusal?: readonly [number, string] }
+      | { readonly notJudged: readonly [NotJudgedReason, string]; readonly refusal?: readonly [number, string] };
+
+    function finish(ending: Ending): void {
+      if (over) return;
+      over = true;
+      clearTimeout(deadline);
+      incoming.off('data', onRequestData);
+      if (!requestComplete) incoming.resume();
+      // An exchange cut short, or an answer judged before its end (the client left and the copy is full), is
+      // read no further.
+      if (!answerEnded && controller && !controller.aborted) controller.abort(new Error('the exchange is over'));
+      if (!('response' in ending) && !clientGone) {
+        // The client gets a refusal in the envelope if nothing was sent yet, otherwise a cut connection: an
+        // answer that broke off must not look complete.
+        if (ending.refusal && !outgoing.headersSent) send(outgoing, refuse(ending.refusal[0], ending.refusal[1]));
+        else outgoing.destroy();
+      }
+      if ('notJudged' in ending) {
+        notJudged(method, path, ending.notJudged[0], ending.notJudged[1]);
+        settle(exchange);
+        return;
+      }
+      const seenExchange = observed(ending);
+      // Judged off the hot path: the client has its answer; the verdict follows.
+      setImmediate(() => {
+        try {
+          for (const finding of judgeObserved(checks, upstream, seenExchange)) options.onFinding(finding);
+        } catch (error) {
+          notJudged(method, path, 'judge-failed', `the proxy failed to judge it: ${(error as Error).message}`);
+        }
+        settle(exchange);
       });
-    } catch (error) {
-      if (abandoned.signal.aborted) return; // the client left before an answer: nothing to judge
-      const timedOut = waited.signal.aborted;
-      const message = timedOut
-        ? `no answer from ${upstream.shown} within ${options.timeoutMs} ms`
-        : `${upstream.shown} did not answer: ${(error as Error).message}`;
-      send(outgoing, refuse(timedOut ? 504 : 502, `The validation proxy got ${message}.`));
-      judge(observed({ failure: { kind: timedOut ? 'timeout' : 'connection', message } }));
-      return;
-    } finally {
-      clearTimeout(timer);
     }
-    outgoing.writeHead(answer.statusCode, endToEndHeaders(answer.headers));
-    const responseTap = tapCapped(MAX_BODY_BYTES);
-    try {
-      await pipeline(answer.body, responseTap.stream, outgoing);
-    } catch (error) {
-      if (abandoned.signal.aborted) return;
-      outgoing.destroy();
-      const timedOut = error instanceof errors.BodyTimeoutError;
-      const message = timedOut
-        ? `the body from ${upstream.shown} stalled for ${options.timeoutMs} ms`
-        : `the body from ${upstream.shown} broke off: ${(error as Error).message}`;
-      judge(observed({ failure: { kind: timedOut ? 'timeout' : 'connection', message } }));
-      return;
-    }
-    judge(
-      observed({
+
+    function finishWithAnswer(): void {
+      if (!answer) return;
+      finish({
         response: {
-          status: answer.statusCode,
-          headers: flattenHeaders(answer.headers),
-          body: responseTap.captured(),
+          status: answer.status,
+          headers: answer.headers,
+          body: responseCopy.captured(),
           durationMs: performance.now() - started,
         },
-      }),
-    );
-  }
+      });
+    }
 
-  function judge(exchange: Observed): void {
-    for (const finding of judgeObserved(checks, upstream, exchange)) options.onFinding(finding);
+    function onRequestData(chunk: Buffer): void {
+      requestCopy.add(chunk);
+    }
+
+    function forward(body: Buffer | Readable | null): void {
+      pool.dispatch(
+        {
+          origin: upstream.origin,
+          // Appended to the base path, dot segments resolved first: the target cannot leave the upstream's
+          // origin or its base path.
+          path: `${upstream.basePath}${path}${query}`,
+          method: method as Dispatcher.HttpMethod,
+          headers: endToEndHeaders(incoming.headers),
+          body,
+        },
+        {
+          onRequestStart(started) {
+            controller = started;
+            if (over) started.abort(new Error('the exchange is over'));
+          },
+          onResponseStart(_controller, statusCode, headers) {
+            // 1xx answers (other than 101, which undici refuses) are interim: the final answer follows.
+            if (statusCode < 200 || over) return;
+            answer = { status: statusCode, headers: flattenHeaders(headers) };
+            if (!clientGone) outgoing.writeHead(statusCode, endToEndHeaders(headers));
+          },
+          onResponseData(paused, chunk) {
+            if (over) return;
+            responseCopy.add(chunk);
+            if (clientGone) {
+              // Past the limit the checks read no more of it: enough to judge.
+              if (responseCopy.overLimit) finishWithAnswer();
+              return;
+            }
+            if (!outgoing.write(chunk)) {
+              paused.pause();
+              outgoing.once('drain', () => paused.resume());
+            }
+          },
+          onResponseEnd() {
+            answerEnded = true;
+            if (over) return;
+            if (!clientGone) outgoing.end();
+            finishWithAnswer();
+          },
+          onResponseError(_controller, error) {
+            if (over) return;
+            if (!answer) {
+              const code = (error as NodeJS.ErrnoException).code ?? '';
+              const unreached = /^connect /.test(error.message) || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+              const message = `${unreached ? 'no connection to' : 'no answer from'} ${upstream.shown} (${error.message})`;
+              finish({ failure: { kind: 'connection', message }, refusal: [502, `The validation proxy got ${message}.`] });
+              return;
+            }
+            const message = `an answer from ${upstream.shown} that broke off (${error.message})`;
+            finish({ failure: { kind: 'connection', message } });
+          },
+        },
+      );
+    }
+
+    if (!hasBody) {
+      forward(null);
+      return;
+    }
+    // A client that resets mid-upload is told by the answer's 'close' above; its stream's error says nothing more.
+    incoming.on('error', () => undefined);
+    const size = Number(declared);
+    if (declared !== undefined && size <= SMALL_BODY_BYTES && incoming.headers['transfer-encoding'] === undefined) {
+      // A small body is read whole first: one buffer to send, no stream to pipe.
+      incoming.on('data', onRequestData);
+      incoming.once('end', () => {
+        requestComplete = true;
+        if (!over) forward(requestCopy.captured().bytes);
+      });
+      return;
+    }
+    // A large or chunked body streams to the upstream as it comes, with back-pressure, through a tap for the copy.
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        requestCopy.add(chunk);
+        done(null, chunk);
+      },
+    });
+    incoming.once('end', () => {
+      requestComplete = true;
+    });
+    forward(incoming.pipe(tap));
   }
 }
 

@@ -36,8 +36,9 @@ export type TargetReading = { readonly path: string; readonly query: string } | 
 
 /**
  * Reads a request target. Only origin-form targets (RFC 9112 section 3.2.1) that start with a single "/" are
- * forwarded, and only ever appended to the upstream's base path, never resolved: "//other-host/x" or an
- * absolute-form "http://other-host/x" would otherwise name another host.
+ * forwarded, and only ever appended to the upstream's base path, never resolved against it: "//other-host/x" or
+ * an absolute-form "http://other-host/x" would otherwise name another host. Dot segments are resolved within the
+ * path first, and a path they would take above the base path is refused.
  */
 export function readTarget(target: string): TargetReading {
   if (!target.startsWith('/')) {
@@ -53,5 +54,44 @@ export function readTarget(target: string): TargetReading {
     };
   }
   const queryAt = target.indexOf('?');
-  return queryAt === -1 ? { path: target, query: '' } : { path: target.slice(0, queryAt), query: target.slice(queryAt) };
+  const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  const resolved = resolveDotSegments(path);
+  if (resolved === 'climbs') {
+    return {
+      refusal: `The request path "${path.slice(0, 80)}" climbs above the upstream's base path with ".." segments; send a path inside it.`,
+    };
+  }
+  if (resolved === 'hidden') {
+    return {
+      refusal: `The request path "${path.slice(0, 80)}" has "." or ".." segments behind an encoded slash or a backslash, which upstreams resolve differently; send a path without them.`,
+    };
+  }
+  return { path: resolved, query: queryAt === -1 ? '' : target.slice(queryAt) };
+}
+
+/**
+ * Removes "." and ".." segments (RFC 3986 section 5.2.4), "%2e" spelt or not, so that the path appended to the
+ * base path is the one the upstream will serve: an upstream that resolves "/api/../admin" itself would otherwise
+ * serve a request from outside its base path. "climbs" when ".." goes above the root; "hidden" when dot segments
+ * sit behind an encoded slash or a backslash (some servers read "%2f" and "\" as "/"), which cannot be resolved
+ * the way every upstream would.
+ */
+export function resolveDotSegments(path: string): string | 'climbs' | 'hidden' {
+  const dotted = (view: string): boolean => view.split('/').some((segment) => segment === '.' || segment === '..');
+  if (!dotted(path.replace(/%2e/gi, '.').replace(/%2f|%5c|\\/gi, '/'))) return path;
+  if (/%2f|%5c|\\/i.test(path)) return 'hidden';
+  const segments = path.split('/').slice(1);
+  const kept: string[] = [];
+  for (const [at, segment] of segments.entries()) {
+    const plain = segment.replace(/%2e/gi, '.');
+    const last = at === segments.length - 1;
+    if (plain === '.' || plain === '..') {
+      if (plain === '..' && kept.pop() === undefined) return 'climbs';
+      // "/a/b/.." is "/a/": the directory stays a directory.
+      if (last) kept.push('');
+      continue;
+    }
+    kept.push(segment);
+  }
+  return `/${kept.join('/')}`;
 }

@@ -11,6 +11,9 @@ import { mockContext } from '../mock/create-mock-server.ts';
 import { type RunningMock, startMock } from '../mock/start-mock.ts';
 import { createHandlers } from '../msw/create-handlers.ts';
 import { loadContract, policyFor } from '../openapi/index.ts';
+import type { ProxyFinding } from '../proxy/judge-observed.ts';
+import { startProxy } from '../proxy/start-proxy.ts';
+import { parseUpstream } from '../proxy/upstream-target.ts';
 import { corpusDocuments } from './corpus/corpus.ts';
 import { type CorpusRequest, generateRequests } from './corpus/generate-requests.ts';
 import { readOperations } from './corpus/read-operations.ts';
@@ -41,6 +44,8 @@ describe.each(DOCUMENTS)('one pipeline on %s', (name) => {
   let mock: RunningMock;
   let reference: Awaited<ReturnType<typeof startFixture>>;
   let msw: ReturnType<typeof setupServer>;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  const findings: ProxyFinding[] = [];
   let requests: CorpusRequest[];
   const referenceRules = new Map<string, string>();
 
@@ -53,6 +58,17 @@ describe.each(DOCUMENTS)('one pipeline on %s', (name) => {
       send(response, decided);
     });
     mock = await startMock({ host: '127.0.0.1', port: 0, watch: false, documentPath: document.path });
+    proxy = await startProxy(
+      {
+        upstream: parseUpstream(reference.url),
+        host: '127.0.0.1',
+        port: 0,
+        timeoutMs: 10_000,
+        strict: false,
+        documentPath: document.path,
+      },
+      (finding) => findings.push(finding),
+    );
     const contract = await loadContract(document.path);
     msw = setupServer(...createHandlers(mockContext(contract, policyFor(document.path)), { baseUrl: 'http://msw.test' }));
     msw.listen({ onUnhandledRequest: 'error' });
@@ -66,11 +82,12 @@ describe.each(DOCUMENTS)('one pipeline on %s', (name) => {
 
   afterAll(async () => {
     msw?.close();
+    await proxy?.proxy.close();
     await mock?.close();
     await reference?.close();
   });
 
-  it('gives each request the same rule through the mock, the MSW handlers and the reference implementation', async () => {
+  it('gives each request the same rule through the mock, the MSW handlers, the reference implementation and the proxy', async () => {
     expect(requests.length).toBeGreaterThan(10);
     const seen = new Set<string>();
     for (const sent of requests) {
@@ -84,12 +101,17 @@ describe.each(DOCUMENTS)('one pipeline on %s', (name) => {
           })
         ).headers.get('x-mock-source') ?? undefined,
       );
-      await send1(reference.url, sent);
+      // Through the proxy to the reference: the reference records its rule, the proxy reports the client's mistake.
+      const before = findings.length;
+      await send1(proxy.url, sent);
+      await proxy.proxy.settled();
       const [path = '', query = ''] = sent.target.split(/(?=\?)/);
       const viaReference = referenceRules.get(`${sent.method} ${path}${query} ${sent.body ?? ''}`);
+      const viaProxy = findings.slice(before).find((finding) => finding.kind === 'client')?.rule ?? 'none';
       const what = `${sent.situation}: ${sent.method} ${sent.target}`;
       expect(viaMsw, what).toBe(viaMock);
       expect(viaReference, what).toBe(viaMock);
+      expect(viaProxy, what).toBe(viaMock);
       seen.add(viaMock);
     }
     // Agreement on refusals as well as on answers: the requests reach both.
