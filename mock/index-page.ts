@@ -141,8 +141,8 @@ function filledPath(operation: OperationContract, cases: readonly ContractCase[]
   return valid?.request.path.split('?')[0] ?? operation.path;
 }
 
-/** The mock takes any credential of the right form: the snippets show one. */
-function anyCredential(scheme: SecuritySchemeContract): string {
+/** The mock takes any credential of the right form: the snippets and the CLI's try line show one. */
+export function anyCredential(scheme: SecuritySchemeContract): string {
   return scheme.kind === 'basic' ? 'any-user:any-password' : 'any-token';
 }
 

@@ -6,6 +6,7 @@ import type { CliOutcome } from '../runtime/run-cli.ts';
 import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import type { MockContext } from './answer-request.ts';
 import { createMockServer, mockContext } from './create-mock-server.ts';
+import { anyCredential } from './index-page.ts';
 import { watchFiles } from './watch-files.ts';
 
 export interface MockOptions {
@@ -135,10 +136,7 @@ export function tryCommand(mock: RunningMock): string | undefined {
   // The credentials first: the line a reader looks for.
   const headers: Record<string, string> = {};
   const query = new URLSearchParams(request.path.split('?')[1] ?? '');
-  applyCredentials(request.security, (scheme) => (scheme.kind === 'basic' ? 'any-user:any-password' : 'any-token'), {
-    headers,
-    query,
-  });
+  applyCredentials(request.security, anyCredential, { headers, query });
   if (headers.authorization !== undefined) {
     headers.Authorization = headers.authorization;
     delete headers.authorization;
