@@ -365,7 +365,7 @@ runCli(import.meta.url, async () => {
     return {
       exitCode: 0,
       lines: [
-        `npm run contracts ${fixed(suite.npm)} ms (target ≤ 800 ms); flashback-contract check / dredd 14: ${(suite.cli / suite.dredd).toFixed(2)}× (target ≤ 1×)`,
+        `npm run contracts ${fixed(suite.npm)} ms (target ≤ 800 ms); flashback-contract check / dredd 14: ${(suite.cli / suite.dredd).toFixed(2)}× (target ≤ 0.6×)`,
       ],
     };
   }
@@ -490,8 +490,9 @@ runCli(import.meta.url, async () => {
   const lines = [
     '',
     'ratio                                         measured   target',
-    `cold start, flashback-contract mock / prism  ${ratio(cold.get('our mock'), cold.get('prism mock')).padEnd(10)} ≤ 0.4×`,
-    `cold start, npm run mock / prism             ${ratio(cold.get('npm run mock'), cold.get('prism mock')).padEnd(10)} ≤ 0.4×`,
+    `cold start, flashback-contract mock / prism  ${ratio(cold.get('our mock'), cold.get('prism mock')).padEnd(10)} ≤ 0.25×`,
+    // npm's own start (about 150 ms here) is in this one: reported beside the kit's own, not a target of its own.
+    `cold start, npm run mock / prism             ${ratio(cold.get('npm run mock'), cold.get('prism mock')).padEnd(10)} (npm's start included)`,
     `throughput c=50, ours / prism                 ${ratio(ours50?.rps, prism50?.rps).padEnd(10)} ≥ 2.5×`,
     `p99 c=50, ours / prism                        ${ratio(ours50?.p99, prism50?.p99).padEnd(10)} ≤ 0.5×`,
     `RSS after 100k / after start                  ${ratio(rssAfter, rssStart).padEnd(10)} ≤ 1.1×`,
@@ -501,7 +502,7 @@ runCli(import.meta.url, async () => {
     `through our proxy / bare node:http alone      ${ratio(overhead.ours, overhead.bare).padEnd(10)} ≥ 0.25× (req/s at c=50)`,
     `through our proxy / through prism proxy      ${ratio(overhead.ours, overhead.prism).padEnd(10)} (req/s at c=50)`,
     `npm run contracts against the mock, median    ${`${fixed(suite.npm)} ms`.padEnd(10)} ≤ 800 ms`,
-    `flashback-contract check / dredd 14           ${ratio(suite.cli, suite.dredd).padEnd(10)} ≤ 1×`,
+    `flashback-contract check / dredd 14           ${ratio(suite.cli, suite.dredd).padEnd(10)} ≤ 0.6×`,
     `  of which the checks (report.durationMs)     ${`${fixed(suite.checks)} ms`.padEnd(10)}`,
     ...endless,
   ];

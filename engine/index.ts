@@ -2,7 +2,7 @@
 // pipeline, the response checks and the wording of refusals. Browser-safe: no Node API is used below this folder.
 // The products (contracts/, mock/, msw/, proxy/) import the engine through this file only (biome.json says so).
 
-export { buildCases, type ContractCase, type RequestPlan } from './build-cases.ts';
+export { buildCases, type ContractCase, firstValidCase, type RequestPlan } from './build-cases.ts';
 export {
   type CaseKind,
   type CheckContext,

@@ -10,7 +10,7 @@ export type Scenario =
  * else the example of the asked or default status whose x-request-match the request body contains.
  */
 export function chooseScenario(operation: OperationContract, preferences: Preferences, body: unknown): Scenario {
-  const examples = operation.responses.flatMap((response) => response.examples);
+  const { examples, successStatus } = shapeOf(operation);
   const label = operationLabel(operation);
   if (preferences.example !== undefined) {
     const example = examples.find((candidate) => candidate.name === preferences.example);
@@ -28,11 +28,7 @@ export function chooseScenario(operation: OperationContract, preferences: Prefer
     }
     return { kind: 'scenario', status: example.status, example };
   }
-  const statuses = [...new Set(operation.responses.map((response) => response.status))].sort((a, b) => a - b);
-  // The first documented success; an operation with only `default` answers it as 200 (as Prism does); one with no
-  // success at all, its first documented status.
-  const hasDefault = operation.responses.some((response) => response.key === 'default');
-  let status = statuses.find((candidate) => candidate >= 200 && candidate < 300) ?? (hasDefault ? 200 : (statuses[0] ?? 200));
+  let status = successStatus;
   if (preferences.code !== undefined) {
     const asked = /^[1-5]\d\d$/.test(preferences.code) ? Number(preferences.code) : Number.NaN;
     // Any status a key covers: an exact code, one inside a documented range (4XX), or any under default.
@@ -45,13 +41,36 @@ export function chooseScenario(operation: OperationContract, preferences: Prefer
     }
     status = asked;
   }
-  const keysOfStatus = new Set(responsesFor(operation, status).map((response) => response.key));
-  const candidates = examples.filter((example) =>
-    operation.responses.some((response) => keysOfStatus.has(response.key) && response.examples.includes(example)),
-  );
+  const candidates = responsesFor(operation, status).flatMap((response) => response.examples);
   const example =
     candidates.find((candidate) => candidate.requestMatch !== undefined && containsSubset(body, candidate.requestMatch)) ??
     candidates.find((candidate) => candidate.requestMatch === undefined) ??
     candidates[0];
-  return example ? { kind: 'scenario', status, example: { ...example, status } } : { kind: 'scenario', status };
+  // An example under a range or default answers the status asked for, not the key's representative one.
+  if (!example) return { kind: 'scenario', status };
+  return { kind: 'scenario', status, example: example.status === status ? example : { ...example, status } };
+}
+
+interface OperationShape {
+  readonly examples: readonly ResponseExample[];
+  /** The status a request that asks for none gets. */
+  readonly successStatus: number;
+}
+
+// Read once per operation: every request to the mock asks for these (a reload builds new operations).
+const shapes = new WeakMap<OperationContract, OperationShape>();
+
+function shapeOf(operation: OperationContract): OperationShape {
+  let shape = shapes.get(operation);
+  if (shape) return shape;
+  const statuses = [...new Set(operation.responses.map((response) => response.status))].sort((a, b) => a - b);
+  // The first documented success; an operation with only `default` answers it as 200 (as Prism does); one with no
+  // success at all, its first documented status.
+  const hasDefault = operation.responses.some((response) => response.key === 'default');
+  shape = {
+    examples: operation.responses.flatMap((response) => response.examples),
+    successStatus: statuses.find((candidate) => candidate >= 200 && candidate < 300) ?? (hasDefault ? 200 : (statuses[0] ?? 200)),
+  };
+  shapes.set(operation, shape);
+  return shape;
 }

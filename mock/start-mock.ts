@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyCredentials, buildCases, type Contract, type GapPolicy } from '../engine/index.ts';
+import { applyCredentials, type Contract, firstValidCase, type GapPolicy } from '../engine/index.ts';
 import { DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, policyFor } from '../openapi/index.ts';
 import type { CliOutcome } from '../runtime/run-cli.ts';
 import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
@@ -130,7 +130,7 @@ export function readMockOptions(
 
 /** A curl command for the first documented operation: the suite's first valid request, with any credential. */
 export function tryCommand(mock: RunningMock): string | undefined {
-  const valid = buildCases(mock.contract, mock.policy).find((c) => c.kind === 'positive');
+  const valid = firstValidCase(mock.contract, mock.policy);
   if (!valid) return undefined;
   const { request } = valid;
   // The credentials first: the line a reader looks for.

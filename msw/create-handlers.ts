@@ -31,7 +31,10 @@ export function createHandlers(context: MockContext, options: HandlerOptions = {
       const path = `/${url.pathname.slice(base.pathname.length)}`;
       // A base that is the page's own origin (a dev server on the document's localhost:3000) would otherwise
       // answer the app's own pages and scripts with 404s: only documented paths are the API's there.
-      if (base.origin === pageOrigin() && routeOperation(context.contract.operations, request.method, path).kind === 'no-path') {
+      if (
+        base.origin === pageOrigin() &&
+        routeOperation(context.contract.operations, request.method, path, context.contract.basePaths).kind === 'no-path'
+      ) {
         return undefined;
       }
       const headers = Object.fromEntries(request.headers);
