@@ -167,7 +167,7 @@ describe('npm run proxy, left running', () => {
   });
 
   it('stops on SIGTERM with an endless download in flight: cuts it after the grace period and prints the summary', async () => {
-    const endless = await startEndlessServer();
+    const endless = await startEndlessServer({ chunkBytes: 16 * 1024, everyMs: 20 });
     try {
       const proxy = await startProcess({
         command: process.execPath,
@@ -200,7 +200,7 @@ describe('npm run proxy, left running', () => {
   });
 
   it('exits at once on a second signal', async () => {
-    const endless = await startEndlessServer();
+    const endless = await startEndlessServer({ chunkBytes: 16 * 1024, everyMs: 20 });
     try {
       const proxy = await startProcess({
         command: process.execPath,
