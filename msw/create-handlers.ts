@@ -26,7 +26,9 @@ export interface HandlerOptions {
 export function createHandlers(context: MockContext, options: HandlerOptions = {}): HttpHandler[] {
   const bases = baseUrls(options.baseUrl ?? context.contract.servers);
   return bases.map((base) =>
-    http.all(`${base.href}*`, async ({ request }) => {
+    // A RegExp, not MSW's path syntax: in a path pattern the ":" of an IPv6 literal or a port, "(", "+" and "*"
+    // mean parameters and groups, and a base such as http://[::1]:3000 broke every handler of the app.
+    http.all(new RegExp(`^${escapeRegExp(base.href)}`), async ({ request }) => {
       const url = new URL(request.url);
       const path = `/${url.pathname.slice(base.pathname.length)}`;
       // A base that is the page's own origin (a dev server on the document's localhost:3000) would otherwise
@@ -73,6 +75,10 @@ function baseUrls(given: string | readonly string[]): URL[] {
     url.hash = '';
     return url;
   });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function pageOrigin(): string | undefined {
