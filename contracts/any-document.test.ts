@@ -237,3 +237,74 @@ paths:
     });
   });
 });
+
+describe('credentials per scheme', () => {
+  const basicOnly = (() => {
+    const path = join(mkdtempSync(join(tmpdir(), 'basic-')), 'basic.yaml');
+    writeFileSync(
+      path,
+      `openapi: 3.1.0
+info: {title: t, version: "1"}
+security: [{basicAuth: []}]
+components:
+  securitySchemes:
+    basicAuth: {type: http, scheme: basic}
+paths:
+  /me:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}, example: {}}}}
+`,
+    );
+    return path;
+  })();
+
+  it.each([
+    [
+      'a name that is no scheme of the document',
+      { unknownScheme: 'x' },
+      /^The credential unknownScheme \(--credential or CONTRACT_CREDENTIAL_unknownScheme\) names no security scheme of .*features\.yaml; its schemes are: bearerAuth, apiKey\.$/,
+    ],
+    ['an empty API key', { apiKey: '' }, /^The credential for apiKey is empty; give its value as --credential apiKey=VALUE\.$/],
+    [
+      'an API key with a line feed',
+      { apiKey: 'k\n' },
+      /^The credential for apiKey has a line feed \(\\n\) at its end \(character 2 of 2\), which cannot be sent in a header value\.$/,
+    ],
+    [
+      'a bearer token of two words',
+      { bearerAuth: 'a b' },
+      /^The credential for bearerAuth has a space at character 2 of 3, which cannot be sent in a bearer token\.$/,
+    ],
+  ])('refuses %s before any request, in one sentence', async (_what, credentials, sentence) => {
+    await withFixture(startReferenceServer(FEATURES), async (server) => {
+      const report = await checkImplementation({ ...settings(server.url), credentials });
+      expect(exitCodeFor(report)).toBe(2);
+      expect(report.notJudged).toMatch(sentence);
+      expect(server.received).toEqual([]);
+    });
+  });
+
+  it('takes an API key with a space inside, as a header value may hold one', async () => {
+    await withFixture(startReferenceServer(FEATURES), async (server) => {
+      const report = await checkImplementation({ ...settings(server.url), credentials: { apiKey: 'two words' } });
+      expect(exitCodeFor(report)).toBe(0);
+    });
+  });
+
+  it('asks for user:password, not a token, when only a basic scheme would do', async () => {
+    await withFixture(startReferenceServer(basicOnly), async (server) => {
+      const noToken = await checkImplementation({ ...settings(server.url, basicOnly), token: undefined });
+      expect(noToken.notJudged).toMatch(
+        /^GET \/me needs basicAuth, and no credential was given for it: pass --credential NAME=VALUE \(for a basic scheme, VALUE is user:password\)\.$/,
+      );
+      const noColon = await checkImplementation({ ...settings(server.url, basicOnly), credentials: { basicAuth: 'nocolon' } });
+      expect(noColon.notJudged).toBe(
+        'The credential for the basic scheme basicAuth has no colon; give it as --credential basicAuth=user:password.',
+      );
+      const good = await checkImplementation({ ...settings(server.url, basicOnly), credentials: { BASICAUTH: 'u:p' } });
+      expect(exitCodeFor(good)).toBe(0);
+      expect(JSON.stringify(good)).not.toContain('u:p');
+    });
+  });
+});

@@ -14,7 +14,7 @@ import { decodeBody } from '../runtime/decode-body.ts';
 import { flattenHeaders } from '../runtime/http-headers.ts';
 import { readCapped } from '../runtime/read-capped.ts';
 import { TOKEN_PLACEHOLDER } from '../runtime/redact.ts';
-import type { ContractSettings } from './contract-settings.ts';
+import { type ContractSettings, credentialVariable } from './contract-settings.ts';
 
 export type { Exchange, FailureKind, RecordedRequest, RecordedResponse } from '../engine/index.ts';
 export { MAX_BODY_BYTES } from '../engine/index.ts';
@@ -44,7 +44,7 @@ export function credentialSource(
 ): (scheme: SecuritySchemeContract) => Credential | undefined {
   return (scheme) => {
     // By the scheme's name (--credential), or as an environment variable names it (CONTRACT_CREDENTIAL_API_KEY).
-    const variable = scheme.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const variable = credentialVariable(scheme.name);
     const named = settings.credentials?.[scheme.name] ?? settings.credentials?.[variable];
     if (named !== undefined) return { value: named, shownAs: `$CONTRACT_CREDENTIAL_${variable}` };
     if (settings.token === undefined || scheme.kind === 'basic') return undefined;

@@ -22,8 +22,8 @@ import {
 import { DOCUMENT_PATH, loadContract, policyFor } from '../openapi/index.ts';
 import { createRedactor, type Redactor } from '../runtime/redact.ts';
 import { callOperation, credentialSource, type Exchange } from './call-operation.ts';
-import { describeUnsendableToken } from './check-token.ts';
-import { type ContractSettings, isThisMachineUrl, settingsProblem } from './contract-settings.ts';
+import { type CredentialCarrier, describeUnsendableCredential, describeUnsendableToken } from './check-token.ts';
+import { type ContractSettings, credentialVariable, isThisMachineUrl, settingsProblem } from './contract-settings.ts';
 
 export type CheckState = 'passed' | 'failed' | 'warned' | 'skipped';
 
@@ -104,10 +104,8 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
   const problem = settingsProblem(settings);
   if (problem) throw new CannotJudge(problem);
   const host = new URL(settings.baseUrl).host;
-  for (const value of [settings.token, ...Object.values(settings.credentials ?? {})]) {
-    const unsendable = value === undefined ? undefined : describeUnsendableToken(value);
-    if (unsendable) throw new CannotJudge(unsendable);
-  }
+  const unsendable = settings.token === undefined ? undefined : describeUnsendableToken(settings.token);
+  if (unsendable) throw new CannotJudge(unsendable);
   const redactor = createRedactor({
     token: settings.token,
     urls: [settings.baseUrl],
@@ -116,16 +114,19 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
   const { contract, context } = await loadChecks({ ...settings, redactor });
   const { documentLabel } = context;
   if (contract.operations.length === 0) throw new CannotJudge(`${documentLabel} documents no operation to check.`);
+  checkCredentials(settings, contract, documentLabel);
   // Every operation that asks for credentials must get a valid set, or its valid requests judge nothing.
   const valueFor = credentialSource(settings);
   for (const operation of contract.operations) {
     if (applyCredentials(operation.security, (scheme) => valueFor(scheme)?.value, { headers: {}, query: new URLSearchParams() }))
       continue;
     const wanted = operation.security.map((alternative) => alternative.map((scheme) => scheme.name).join(' and ')).join(', or ');
+    // CONTRACT_TOKEN can serve an alternative without a basic scheme; a basic one needs its user:password.
+    const tokenWouldDo = operation.security.some((alternative) => alternative.every((scheme) => scheme.kind !== 'basic'));
     throw new CannotJudge(
-      settings.token === undefined
+      settings.token === undefined && tokenWouldDo
         ? `No token: set CONTRACT_TOKEN to a bearer token that ${host} accepts (it serves API keys too; --credential NAME=VALUE gives one scheme its own); ${operationLabel(operation)} needs ${wanted}, and without it every valid request is refused and nothing can be judged.`
-        : `${operationLabel(operation)} needs ${wanted}, and no credential was given for it: pass --credential NAME=VALUE (for basic, VALUE is user:password).`,
+        : `${operationLabel(operation)} needs ${wanted}, and no credential was given for it: pass --credential NAME=VALUE (for a basic scheme, VALUE is user:password).`,
     );
   }
   let cases: ContractCase[];
@@ -143,6 +144,38 @@ export async function prepareRun(settings: ContractSettings): Promise<PreparedRu
     (feature) => `${feature.feature} at ${documentLabel}#${feature.pointer}: ${feature.advice}`,
   );
   return { settings, cases, ...(mutationsBlocked ? { mutationsBlocked } : {}), context, passedOver };
+}
+
+/**
+ * Each --credential (or CONTRACT_CREDENTIAL_<NAME>) must name a security scheme of the document and be sendable
+ * where that scheme puts it: a name that matches nothing, or an empty or malformed value, would otherwise read
+ * as the implementation's fault (401s) or be ignored in silence.
+ */
+function checkCredentials(settings: ContractSettings, contract: Contract, documentLabel: string): void {
+  const schemes = (contract.document.components?.securitySchemes ?? {}) as Record<
+    string,
+    { type?: string; in?: string; scheme?: string }
+  >;
+  const names = Object.keys(schemes);
+  for (const [given, value] of Object.entries(settings.credentials ?? {})) {
+    const name = names.find((candidate) => candidate === given || credentialVariable(candidate) === given);
+    const scheme = name === undefined ? undefined : schemes[name];
+    if (name === undefined || scheme === undefined) {
+      throw new CannotJudge(
+        `The credential ${given} (--credential or CONTRACT_CREDENTIAL_${given}) names no security scheme of ${documentLabel}; its schemes are: ${names.join(', ') || 'none'}.`,
+      );
+    }
+    const carrier: CredentialCarrier =
+      scheme.type === 'apiKey'
+        ? scheme.in === 'query' || scheme.in === 'cookie'
+          ? scheme.in
+          : 'header'
+        : String(scheme.scheme).toLowerCase() === 'basic'
+          ? 'basic'
+          : 'token';
+    const problem = describeUnsendableCredential(name, carrier, value);
+    if (problem) throw new CannotJudge(problem);
+  }
 }
 
 /**

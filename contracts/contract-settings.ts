@@ -99,3 +99,8 @@ export async function isThisMachineUrl(
     clearTimeout(timer);
   }
 }
+
+/** How an environment variable names a security scheme: CONTRACT_CREDENTIAL_<this> ("api-key" → "API_KEY"). */
+export function credentialVariable(schemeName: string): string {
+  return schemeName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}

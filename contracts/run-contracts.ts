@@ -18,7 +18,7 @@ repository: npm run contracts -- …).
   --timeout MS        per-request timeout in milliseconds (default 10000)
   --strict            statuses outside the gap policy and refusals outside the error envelope fail instead of warn
   --report-dir DIR    write junit.xml and report.json (every request and response) there
-  --allow-mutations   send the requests that could enable MFA even when the host is not loopback
+  --allow-mutations   send the requests that could change state (the valid ones) even when the host is not this machine
   --contract PATH     another OpenAPI 3.0/3.1 document (default openapi/flashback.yaml)
   --policy PATH       its gap policy (default: the kit's own for the kit's document, the default policy for another)
   --credential NAME=VALUE  a credential for the security scheme NAME (an API key; user:password for basic);

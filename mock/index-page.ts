@@ -47,7 +47,7 @@ button { font: inherit; cursor: pointer; }
 <body>
 <h1>${escapeHtml(contract.title)} mock</h1>
 <p>Every answer is a named example of <code>${escapeHtml(contract.documentPath.split('/').slice(-2).join('/'))}</code> or a rule of the gap policy;
-the <code>X-Mock-Source</code> header says which. Any bearer token is accepted, as long as it is one word (RFC 6750).
+the <code>X-Mock-Source</code> header says which. Any credential of the right form is accepted: a bearer token of one word (RFC 6750), Basic user:password, an API key where the document puts it.
 The same answers come in-process, with no server, from the MSW handlers of <code>flashback-contract-kit/msw</code>.</p>
 ${sections}
 ${renderNotJudged(contract)}

@@ -70,6 +70,9 @@ function baseUrls(given: string | readonly string[]): URL[] {
     } catch {
       throw new TypeError(`baseUrl "${base}" is not an absolute URL; pass one such as "http://localhost:8080/api".`);
     }
+    // MSW compares a request's origin and path: credentials in a base URL would make it match nothing.
+    url.username = '';
+    url.password = '';
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     url.search = '';
     url.hash = '';
