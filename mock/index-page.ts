@@ -6,6 +6,7 @@ import {
   containsSubset,
   type GapPolicy,
   type GapRuleId,
+  isJsonMediaType,
   type OperationContract,
   type ResponseExample,
   type SecuritySchemeContract,
@@ -68,19 +69,54 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
 }
 
 function renderOperation(operation: OperationContract, path: string, origin: string): string {
-  const rows = operation.responses
-    .flatMap((response) => response.examples)
-    .map((example, index) => {
-      const id = `${operation.operationId}-${index}`;
-      const forms = `<code>?__example=${escapeHtml(example.name)}</code><br><code>Prefer: example=${escapeHtml(example.name)}</code>`;
-      return `<tr><td><code>${escapeHtml(example.name)}</code><br>${forms}</td><td>${example.status}</td><td>${escapeHtml(example.summary ?? '')}</td>
-<td><pre id="${escapeHtml(id)}">${escapeHtml(fetchSnippet(operation, path, example, origin))}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
-    })
-    .join('\n');
+  const row = (id: string, forms: string, label: string, status: number, what: string, snippet: string): string =>
+    `<tr><td>${label}<br>${forms}</td><td>${status}</td><td>${escapeHtml(what)}</td>
+<td><pre id="${escapeHtml(id)}">${escapeHtml(snippet)}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
+  const examples = operation.responses.flatMap((response) => response.examples);
+  const rows = examples.map((example, index) =>
+    row(
+      `${operation.operationId}-${index}`,
+      `<code>?__example=${escapeHtml(example.name)}</code><br><code>Prefer: example=${escapeHtml(example.name)}</code>`,
+      `<code>${escapeHtml(example.name)}</code>`,
+      example.status,
+      example.summary ?? '',
+      fetchSnippet(
+        operation,
+        path,
+        new URLSearchParams({ __example: example.name }),
+        example.contentType,
+        requestBodyFor(operation, example),
+        origin,
+      ),
+    ),
+  );
+  // A documented status without an example (a 204, a 404 described in words) is a scenario too: by code.
+  const withoutExamples = operation.responses.filter(
+    (response, index, all) => response.examples.length === 0 && all.findIndex((other) => other.key === response.key) === index,
+  );
+  withoutExamples.forEach((response, index) => {
+    rows.push(
+      row(
+        `${operation.operationId}-code-${index}`,
+        `<code>?__code=${response.status}</code><br><code>Prefer: code=${response.status}</code>`,
+        `status ${escapeHtml(response.key)}`,
+        response.status,
+        response.description,
+        fetchSnippet(
+          operation,
+          path,
+          new URLSearchParams({ __code: String(response.status) }),
+          response.contentType,
+          requestBodyFor(operation),
+          origin,
+        ),
+      ),
+    );
+  });
   return `<h2><code>${escapeHtml(operation.method.toUpperCase())} ${escapeHtml(operation.path)}</code>: ${escapeHtml(operation.summary)}</h2>
 <p>${escapeHtml(operation.description)}</p>
 <table><thead><tr><th>Scenario</th><th>Status</th><th>What it shows</th><th>Try it</th></tr></thead><tbody>
-${rows}
+${rows.join('\n')}
 </tbody></table>`;
 }
 
@@ -88,8 +124,10 @@ ${rows}
 function renderRefusals(operation: OperationContract, cases: readonly ContractCase[], policy: GapPolicy, origin: string): string {
   const firstPerRule = new Map<string, ContractCase & { rule: GapRuleId }>();
   for (const c of cases) {
-    if (c.operation === operation && c.rule !== undefined && !firstPerRule.has(c.rule))
-      firstPerRule.set(c.rule, { ...c, rule: c.rule });
+    if (c.operation !== operation || c.rule === undefined) continue;
+    // The depth case is an invalid body too, but not the one a frontend recognises: a schema error shows it better.
+    const known = firstPerRule.get(c.rule);
+    if (!known || (known.stage === 'depth' && c.stage !== 'depth')) firstPerRule.set(c.rule, { ...c, rule: c.rule });
   }
   const rows = [...firstPerRule.values()]
     .map((c, index) => {
@@ -101,9 +139,10 @@ function renderRefusals(operation: OperationContract, cases: readonly ContractCa
       const init = [
         `method: '${c.request.method}'`,
         `headers: ${JSON.stringify(headers)}`,
-        ...(c.request.body === undefined ? [] : [`body: ${JSON.stringify(c.request.body)}`]),
+        ...(c.request.body === undefined ? [] : [`body: ${bodyLiteral(c.request.body)}`]),
       ];
       const target = `${c.request.path.split('?')[0] ?? ''}${query.size > 0 ? `?${query}` : ''}`;
+      // Refusals come in the error envelope, JSON.
       const snippet = `const response = await fetch('${origin}${target}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
       return `<tr><td><code>${escapeHtml(rule.id)}</code></td><td>${rule.mock.status}</td><td>${escapeHtml(rule.when)}</td>
 <td><pre id="${escapeHtml(id)}">${escapeHtml(snippet)}</pre><button data-copy="${escapeHtml(id)}">Copy</button></td></tr>`;
@@ -116,23 +155,50 @@ ${rows}
 </tbody></table>`;
 }
 
-/** A snippet that selects the scenario by query parameter, with a request body the example answers. */
-function fetchSnippet(operation: OperationContract, path: string, example: ResponseExample, origin: string): string {
+/** A body as JavaScript source: a megabyte of one repeated character is written as the code that makes it. */
+function bodyLiteral(body: string): string {
+  const repeated = /^"(.)\1*"$/s.exec(body);
+  if (body.length > 4096 && repeated) return `JSON.stringify(${JSON.stringify(repeated[1])}.repeat(${body.length - 2}))`;
+  return JSON.stringify(body);
+}
+
+/** The request body that an example answers (its x-request-match), else the first request example. */
+function requestBodyFor(operation: OperationContract, example?: ResponseExample): unknown {
   const requestExamples = operation.requestBody?.examples ?? [];
-  const match = example.requestMatch;
-  const body =
+  const match = example?.requestMatch;
+  return (
     requestExamples.find((candidate) => match !== undefined && containsSubset(candidate.value, match))?.value ??
-    requestExamples[0]?.value;
+    requestExamples[0]?.value
+  );
+}
+
+/** A snippet that selects a scenario by query parameter, reading the answer as what it is (JSON or text). */
+function fetchSnippet(
+  operation: OperationContract,
+  path: string,
+  scenario: URLSearchParams,
+  answerType: string | undefined,
+  body: unknown,
+  origin: string,
+): string {
   const headers: Record<string, string> = {};
-  const query = new URLSearchParams({ __example: example.name });
+  const query = new URLSearchParams(scenario);
   applyCredentials(operation.security, anyCredential, { headers, query });
-  if (body !== undefined) headers['content-type'] = operation.requestBody?.contentType ?? 'application/json';
+  const requestType = operation.requestBody?.contentType ?? 'application/json';
+  if (body !== undefined) headers['content-type'] = requestType;
   const init = [
     `method: '${operation.method.toUpperCase()}'`,
     `headers: ${JSON.stringify(headers)}`,
-    ...(body === undefined ? [] : [`body: JSON.stringify(${JSON.stringify(body)})`]),
+    ...(body === undefined
+      ? []
+      : [
+          isJsonMediaType(requestType)
+            ? `body: JSON.stringify(${JSON.stringify(body)})`
+            : `body: ${JSON.stringify(String(body))}`,
+        ]),
   ];
-  return `const response = await fetch('${origin}${path}?${query}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, await response.json());`;
+  const read = answerType === undefined ? "''" : isJsonMediaType(answerType) ? 'await response.json()' : 'await response.text()';
+  return `const response = await fetch('${origin}${path}?${query}', {\n  ${init.join(',\n  ')},\n});\nconsole.log(response.status, ${read});`;
 }
 
 /** The operation's path with its parameters filled, as the suite's valid request has it. */
