@@ -173,6 +173,29 @@ paths:
     });
   });
 
+  it('says in one line where an OpenAPI 3.0 document breaks the OpenAPI schema', async () => {
+    const strang30 = write(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: strang}
+`);
+    await withFixture(startReferenceServer(), async (server) => {
+      const report = await checkImplementation(settings(server.url, strang30));
+      expect(exitCodeFor(report)).toBe(2);
+      expect(report.notJudged).toMatch(
+        /^The contract .*api\.yaml does not load: it breaks the OpenAPI schema: #\/paths\/~1x\/get\/responses\/200\/content\/application~1json\/schema\/type must be equal to one of the allowed values \(\d+ more findings follow from it\)\.$/,
+      );
+      expect(server.received).toEqual([]);
+    });
+  });
+
   it('lists what it passes over in the report and the console, and judges the rest', async () => {
     const passedOver = write(`openapi: 3.1.0
 info: {title: t, version: "1"}

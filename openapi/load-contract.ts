@@ -114,11 +114,27 @@ async function readContract(documentPath: string, options: { validate?: boolean 
           : `The contract ${documentPath} refers to ${refused.file}, which ${refused.reason}.`,
       );
     }
-    throw new ContractLoadError(`The contract ${documentPath} does not load: ${(error as Error).message}`);
+    throw new ContractLoadError(`The contract ${documentPath} does not load: ${describeLoadError(error as Error)}`);
   }
   // Refused here, naming the feature or the schema and its pointer: what the engine does not implement, and any
   // schema that does not compile (a reload then keeps the last good version; check stops before any request).
   const contract = contractFromDocument(document, documentPath);
   compileEverySchema(contract);
   return contract;
+}
+
+/**
+ * swagger-parser's schema-validation error, as a sentence: its first finding with its pointer, and how many more
+ * (the others are the same mistake seen through each oneOf branch of the OpenAPI meta-schema). Its own wording
+ * calls every document "Swagger"; other errors pass through as they are.
+ */
+function describeLoadError(error: Error): string {
+  const [head = '', ...findings] = error.message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (!/schema validation failed/i.test(head) || findings.length === 0) return error.message;
+  const [first = ''] = findings;
+  const more = findings.length > 1 ? ` (${findings.length - 1} more findings follow from it)` : '';
+  return `it breaks the OpenAPI schema: ${first}${more}.`;
 }

@@ -23,6 +23,12 @@ describe('loadGapPolicy', () => {
     }
   });
 
+  it('says in one sentence that a policy file does not exist', () => {
+    expect(() => loadGapPolicy('/nonexistent/gap-policy.yaml')).toThrow(
+      new ContractLoadError('The gap policy /nonexistent/gap-policy.yaml does not exist.'),
+    );
+  });
+
   it('refuses a rule that allows a 2xx, naming where', () => {
     const path = policyWith((text) => text.replace('allowedStatuses: [401]', 'allowedStatuses: [200, 401]'));
     expect(() => loadGapPolicy(path)).toThrow(ContractLoadError);

@@ -35,7 +35,11 @@ export function loadGapPolicy(path: string = GAP_POLICY_PATH): GapPolicy {
     raw = parseDocumentYaml(readDocumentFile(path).toString('utf8'));
   } catch (error) {
     if (error instanceof DocumentFileRefused) throw new ContractLoadError(`The gap policy ${path} ${error.reason}.`);
-    throw new ContractLoadError(`Could not read the gap policy ${path}: ${(error as Error).message}`);
+    const { code } = error as NodeJS.ErrnoException;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : undefined;
+    throw new ContractLoadError(
+      reason ? `The gap policy ${path} ${reason}.` : `Could not read the gap policy ${path}: ${(error as Error).message}`,
+    );
   }
   // validateSchema: false: gap-policy.schema.json is ours and fixed; checking it against the JSON Schema
   // meta-schema on every start would cost 50 ms and find nothing.
