@@ -21,9 +21,9 @@ const ALLOWED: Readonly<Record<CredentialCarrier, RegExp>> = {
   // A bearer token is one word of visible ASCII (RFC 6750 section 2.1).
   token: /^[\x21-\x7e]$/,
   header: /^[\t\x20-\x7e]$/,
-  query: /^[^\u0000-\u001f\u007f]$/u,
+  query: /^\P{Cc}$/u,
   cookie: /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]$/,
-  basic: /^[^\u0000-\u001f\u007f]$/u,
+  basic: /^\P{Cc}$/u,
 };
 
 /**
