@@ -237,6 +237,32 @@ paths:
     });
   });
 
+  it('lists, unsent, a valid request it cannot build, rather than blame the server or stop', async () => {
+    const patterned = write(`openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /orders:
+    get:
+      parameters:
+        - {name: code, in: query, required: true, schema: {type: string, pattern: '^[A-Z]{3}-[0-9]{4}$'}}
+      responses:
+        '200': {description: ok, content: {'*/*': {schema: {type: object}, example: {}}}}
+`);
+    await withFixture(startReferenceServer(patterned), async (server) => {
+      const report = await checkImplementation(settings(server.url, patterned));
+      expect(report.notJudged).toBeUndefined();
+      const unsent = report.cases.find((c) => c.id === 'GET /orders › positive › no body');
+      expect(unsent?.exchange).toBeUndefined();
+      expect(unsent?.checks[0]?.note).toMatch(
+        /^not judged: the kit could not build a valid request for GET \/orders \(its query parameter code must match pattern/,
+      );
+      expect(unsent?.checks.every((check) => check.state === 'skipped')).toBe(true);
+      // The rest is judged: the */* answer's JSON matches its range.
+      expect(report.totals.failed).toBe(0);
+      expect(report.totals.passed).toBeGreaterThan(0);
+    });
+  });
+
   it('stops check before any request when a schema does not compile', async () => {
     const strang = write(`openapi: 3.1.0
 info: {title: t, version: "1"}

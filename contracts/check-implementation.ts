@@ -243,7 +243,7 @@ export function judgeExchange(
 
 /** Whether a case may be sent: one that could change state waits for --allow-mutations outside loopback. */
 export function isBlocked(run: PreparedRun, testCase: ContractCase): boolean {
-  return testCase.mutates && run.mutationsBlocked !== undefined;
+  return testCase.unbuildable !== undefined || (testCase.mutates && run.mutationsBlocked !== undefined);
 }
 
 /**
@@ -341,15 +341,18 @@ export async function checkImplementation(
             check,
             state: 'skipped',
             note:
-              (isBlocked(prepared, testCase) && prepared.mutationsBlocked) ||
-              (interrupted ? 'not judged: the run was interrupted' : 'not sent'),
+              testCase.unbuildable ??
+              ((isBlocked(prepared, testCase) && prepared.mutationsBlocked) ||
+                (interrupted ? 'not judged: the run was interrupted' : 'not sent')),
             violations: [],
           })),
         },
     );
     const totals = countStates(cases);
     const judged = totals.passed + totals.warned + totals.failed;
-    const heldBack = prepared.cases.filter((c) => c.kind === 'positive' && isBlocked(prepared, c)).length;
+    const heldBack = prepared.cases.filter(
+      (c) => c.kind === 'positive' && c.unbuildable === undefined && isBlocked(prepared, c),
+    ).length;
     const notJudged =
       judged === 0
         ? (interrupted ?? `No check could run against ${heading.baseUrl}: every case was skipped.`)

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { DOCUMENT_PATH, loadContract, loadGapPolicy } from '../openapi/index.ts';
-import { buildCases, MAX_SCHEMA_DEPTH } from './build-cases.ts';
+import { buildCases } from './build-cases.ts';
+import { MAX_SCHEMA_DEPTH } from './valid-value.ts';
 
 interface Doc {
   components: { schemas: Record<string, { enum?: string[]; properties?: Record<string, unknown>; required?: string[] }> };

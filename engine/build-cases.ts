@@ -19,9 +19,6 @@ import type { EngineRequest } from './request.ts';
 import type { EngineContext, StageName } from './stages/stage.ts';
 import { isPlainObject, MAX_SCHEMA_DEPTH, schemaTypes, validValue } from './valid-value.ts';
 
-export type { CaseKind };
-export { MAX_SCHEMA_DEPTH };
-
 export interface RequestPlan {
   readonly method: string;
   /** The path with its parameters filled in, and the query string if any ("/projects?limit=1"). */
@@ -47,6 +44,8 @@ export interface ContractCase {
   readonly rule?: GapRuleId;
   /** The pipeline stage whose family the case belongs to. */
   readonly stage?: StageName;
+  /** Set when no valid request could be built: why, as a skip note. Such a case is never sent. */
+  readonly unbuildable?: string;
   /**
    * The request could change state on the server: a valid request, or one that a lenient server could read as
    * valid (the valid body under another Content-Type, an enum value in another case, a wrong method). Never sent
@@ -154,6 +153,9 @@ function requiredParameters(
       if (Array.isArray(raw) && parameter.explode) for (const item of raw) set.query.append(parameter.name, String(item));
       else if (isPlainObject(raw) && parameter.style === 'deepObject') {
         for (const [key, item] of Object.entries(raw)) set.query.append(`${parameter.name}[${key}]`, String(item));
+      } else if (isPlainObject(raw) && parameter.explode) {
+        // Form, exploded: each property is a query parameter of its own (?role=admin&firstName=Alex).
+        for (const [key, item] of Object.entries(raw)) set.query.append(key, String(item));
       } else set.query.append(parameter.name, value);
     } else if (parameter.in === 'header') set.headers[parameter.name] = value;
     else set.cookies.push(`${parameter.name}=${encodeURIComponent(value)}`);
@@ -179,7 +181,11 @@ function casesFor(context: EngineContext, operation: OperationContract, families
     ...extra,
   });
   const bodyText = (value: unknown): string | undefined =>
-    value === undefined ? undefined : typeof value === 'string' && !isJson(body?.contentType) ? value : JSON.stringify(value);
+    value === undefined
+      ? undefined
+      : typeof value === 'string' && !isJsonMediaType(body?.contentType)
+        ? value
+        : JSON.stringify(value);
   const plan = (value: unknown, overrides: Partial<RequestPlan> = {}): RequestPlan => {
     const text = bodyText(value);
     return {
@@ -203,11 +209,20 @@ function casesFor(context: EngineContext, operation: OperationContract, families
     // e.g. "{}" and "missing x" are one request when x is the only property; a valid request is sent per example.
     if (kind !== 'positive' && seen.has(key)) return;
     const judged = ruleOf(context, request);
-    if (kind === 'positive') {
-      if (judged) {
-        throw new Error(`the valid request built for ${label} (${name}) is one the document refuses: ${judged.sentence}`);
-      }
-    } else if (!judged) {
+    if (kind === 'positive' && judged) {
+      // No valid request could be built (a required parameter with a pattern and no example, say): listed, with
+      // why, and never sent, since a conforming server would refuse it and be blamed for that.
+      cases.push({
+        id: `${label} › ${kind} › ${name}`,
+        kind,
+        operation,
+        request,
+        mutates: true,
+        unbuildable: `not judged: the kit could not build a valid request for ${label} (${judged.sentence}); give the parameter or body an example in the document`,
+      });
+      return;
+    }
+    if (kind !== 'positive' && !judged) {
       // A negative case must be refused by the contract, or a conforming server would be blamed for accepting it.
       return;
     }
@@ -224,7 +239,7 @@ function casesFor(context: EngineContext, operation: OperationContract, families
 
   const valid = body ? validValue(body.schema, body.examples[0]?.value) : undefined;
   // Positive: one request per enum value, wherever the enum sits in the body, then each request example.
-  if (body && isJson(body.contentType)) {
+  if (body && isJsonMediaType(body.contentType)) {
     for (const property of walkProperties(body.schema)) {
       for (const value of (property.schema.enum as unknown[] | undefined) ?? []) {
         add(
@@ -267,9 +282,9 @@ function casesFor(context: EngineContext, operation: OperationContract, families
     );
     if (body.required) add('negative', 'no body', plan(undefined));
     // text/plain is what a careless client sends most; a JSON-less operation gets a type no server takes.
-    const wrongType = isJson(body.contentType) ? 'text/plain' : 'application/x-contract-kit';
+    const wrongType = isJsonMediaType(body.contentType) ? 'text/plain' : 'application/x-contract-kit';
     add('negative', `Content-Type ${wrongType}`, plan(valid, { headers: baseHeaders({ 'content-type': wrongType }) }), true);
-    if (isJson(body.contentType)) {
+    if (isJsonMediaType(body.contentType)) {
       add('negative', 'body that is not JSON', plan(undefined, { body: JSON.stringify(valid ?? {}).slice(0, -1) || '{' }));
       add('negative', 'body nested 300 levels deep', plan(undefined, { body: `${'['.repeat(300)}${']'.repeat(300)}` }));
       const addInvalid = (name: string, value: unknown, lenientlyValid = false): void =>
@@ -451,10 +466,6 @@ function acceptFor(operation: OperationContract): string | undefined {
   const types = [...new Set(operation.responses.flatMap((response) => (response.contentType ? [response.contentType] : [])))];
   if (types.length === 0) return undefined;
   return types.join(', ');
-}
-
-function isJson(type: string | undefined): boolean {
-  return type !== undefined && isJsonMediaType(type);
 }
 
 interface PropertyAt {

@@ -21,6 +21,19 @@ describe('validatorCache', () => {
     expect(withoutCycles(flat)).toBe(flat);
   });
 
+  it('compiles a discriminator with a mapping, which Ajv’s own discriminator refuses, its oneOf still judged', () => {
+    const schema = {
+      oneOf: [
+        { type: 'object', required: ['kind', 'bark'], properties: { kind: { type: 'string' }, bark: { type: 'boolean' } } },
+        { type: 'object', required: ['kind', 'purr'], properties: { kind: { type: 'string' }, purr: { type: 'integer' } } },
+      ],
+      discriminator: { propertyName: 'kind', mapping: { dog: '#/components/schemas/Dog', cat: '#/components/schemas/Cat' } },
+    };
+    const validate = validatorCache()(schema);
+    expect(validate({ kind: 'dog', bark: true })).toEqual([]);
+    expect(validate({ kind: 'cat', purr: 'loud' }).length).toBeGreaterThan(0);
+  });
+
   it('compiles each schema once', () => {
     const validatorFor = validatorCache();
     const schema = { type: 'string' };

@@ -43,7 +43,8 @@ export function validatorCache(): (schema: SchemaObject) => Validate {
   return shared;
 }
 
-function compileOnce(): (schema: SchemaObject) => Validate {
+/** One strict Ajv for OpenAPI schemas; with `discriminator` understood by Ajv, or declared as an annotation. */
+function createAjv(discriminator: boolean): Ajv2020 {
   // Strict about keywords (an unknown one is a typo or needs declaring), not about types: ordinary documents write
   // `properties` without `type: object` in allOf branches, which JSON Schema allows.
   const ajv = new Ajv2020({
@@ -51,11 +52,19 @@ function compileOnce(): (schema: SchemaObject) => Validate {
     strictTypes: false,
     strictTuples: false,
     allErrors: true,
-    discriminator: true,
+    discriminator,
     validateFormats: true,
   });
   addFormats.default(ajv);
-  ajv.addVocabulary([...OPENAPI_KEYWORDS]);
+  ajv.addVocabulary(discriminator ? [...OPENAPI_KEYWORDS] : [...OPENAPI_KEYWORDS, 'discriminator']);
+  return ajv;
+}
+
+function compileOnce(): (schema: SchemaObject) => Validate {
+  // Ajv's discriminator (the style guide's choice) gives better errors for OpenAPI unions, but refuses those with a
+  // `mapping` or branches without a const: such a schema is compiled by a second Ajv that reads the discriminator
+  // as an annotation, its oneOf still validating.
+  const ajvs = [createAjv(true), createAjv(false)];
   const knownFormats = new Set<string>(KNOWN_FORMATS);
   const declared = new Set<string>(OPENAPI_KEYWORDS);
   // Keyed by the dereferenced schema object, as Prism does: a schema shared by several statuses compiles once.
@@ -67,17 +76,24 @@ function compileOnce(): (schema: SchemaObject) => Validate {
     // unsupported.ts), not a reason to refuse the schema.
     for (const format of formatsIn(schema)) {
       if (!knownFormats.has(format)) {
-        ajv.addFormat(format, true);
+        for (const ajv of ajvs) ajv.addFormat(format, true);
         knownFormats.add(format);
       }
     }
     for (const keyword of extensionKeywords(schema)) {
       if (!declared.has(keyword)) {
-        ajv.addKeyword(keyword);
+        for (const ajv of ajvs) ajv.addKeyword(keyword);
         declared.add(keyword);
       }
     }
-    const validate: ValidateFunction = ajv.compile(withoutCycles(schema));
+    const acyclic = withoutCycles(schema);
+    let validate: ValidateFunction;
+    try {
+      validate = (ajvs[0] as Ajv2020).compile(acyclic);
+    } catch (error) {
+      if (!/discriminator/i.test((error as Error).message)) throw error;
+      validate = (ajvs[1] as Ajv2020).compile(acyclic);
+    }
     const run: Validate = (value) => {
       if (validate(value)) return [];
       // Copy the errors out: Ajv reuses validate.errors on the next call.

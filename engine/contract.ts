@@ -6,7 +6,7 @@ import { ContractLoadError } from './contract-error.ts';
 import { toPointer } from './json-pointer.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { schemaFor } from './schema-dialect.ts';
-import { findUnsupported, type UnsupportedFeature } from './unsupported.ts';
+import { findUnsupported, IGNORED_HEADERS, type UnsupportedFeature } from './unsupported.ts';
 
 /** A JSON Schema object as the engine validates it (2020-12), after $refs are resolved. */
 export type SchemaObject = Readonly<Record<string, unknown>>;
@@ -218,13 +218,11 @@ function serverUrl(server: OpenAPIV3_1.ServerObject): string {
 }
 
 function basePathOf(url: string): string {
-  let pathname: string;
   try {
-    pathname = new URL(url, 'http://relative.invalid').pathname;
+    return decodeURI(new URL(url, 'http://relative.invalid').pathname).replace(/\/+$/, '');
   } catch {
     return '';
   }
-  return decodeURI(pathname).replace(/\/+$/, '');
 }
 
 function readOperation(
@@ -269,6 +267,8 @@ function readParameters(
     (list ?? []).forEach((raw, index) => {
       const parameter = raw as OpenAPIV3_1.ParameterObject;
       const location = parameter.in as ParameterLocation;
+      // OpenAPI 3.1 section 4.8.12.1: these header parameters SHALL be ignored (unsupported.ts lists them).
+      if (location === 'header' && IGNORED_HEADERS.has(parameter.name.toLowerCase())) return;
       const pointer = [...at, String(index)];
       const style = (parameter.style ?? (location === 'query' || location === 'cookie' ? 'form' : 'simple')) as
         | 'simple'

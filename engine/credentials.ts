@@ -35,7 +35,8 @@ export function setCredential(scheme: SecuritySchemeContract, value: string, tar
       target.headers.authorization = `Bearer ${value}`;
       return;
     case 'basic':
-      target.headers.authorization = `Basic ${btoa(value)}`;
+      // RFC 7617 section 2.1: user-id and password as UTF-8, then base64 (btoa alone takes Latin-1 only).
+      target.headers.authorization = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(value)))}`;
       return;
     case 'apiKey':
       if (scheme.in === 'header') target.headers[scheme.parameter.toLowerCase()] = value;

@@ -63,7 +63,7 @@ export {
   type PolicyEnvelope,
 } from './gap-policy.ts';
 export { toPointer } from './json-pointer.ts';
-export { acceptsMediaType, isJsonMediaType, isMediaType, mediaTypeOf } from './media-type.ts';
+export { acceptsMediaType, isJsonMediaType, isMediaType, mediaTypeOf, rangeMatches } from './media-type.ts';
 export { coerce, readParameter } from './parameters.ts';
 export { judgeRequest, STAGES, type Verdict } from './pipeline.ts';
 export { type RefusalAnswer, refusalAnswer, refusalSentence } from './refusals.ts';

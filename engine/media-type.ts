@@ -62,3 +62,11 @@ export function acceptsMediaType(accept: string | undefined, mediaType: string):
   }
   return decided !== undefined && decided.q > 0;
 }
+
+/** True when a documented media type or range (application/json, text/(any), (any)/(any)) covers a concrete one. */
+export function rangeMatches(range: string, type: string | undefined): boolean {
+  const documented = mediaTypeOf(range) ?? '';
+  const concrete = mediaTypeOf(type) ?? '';
+  if (documented === '*/*' || documented === concrete) return true;
+  return documented.endsWith('/*') && concrete.startsWith(documented.slice(0, -1));
+}

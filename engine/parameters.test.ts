@@ -62,6 +62,13 @@ const TABLE: [string, ParameterContract, EngineRequest, Readonly<Record<string, 
     7,
   ],
   [
+    'header, a list with spaces after its commas (RFC 9110 section 5.6.1)',
+    parameter({ in: 'header', style: 'simple', explode: false, schema: INTEGERS }),
+    request('', { p: '1, 2' }),
+    {},
+    [1, 2],
+  ],
+  [
     'cookie, form',
     parameter({ in: 'cookie', schema: { type: 'string' } }),
     request('', { cookie: 'a=1; p=two; p=three' }),

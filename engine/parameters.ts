@@ -26,7 +26,7 @@ export function readParameter(
       const raw = request.headers[parameter.name];
       return raw === undefined
         ? { present: false }
-        : { present: true, value: coerce(simple(raw.trim(), shape, parameter.explode), schema) };
+        : { present: true, value: coerce(simple(raw.trim(), shape, parameter.explode, true), schema) };
     }
     case 'cookie': {
       const raw = readCookies(request.headers.cookie).get(parameter.name);
@@ -48,10 +48,15 @@ function shapeOf(schema: SchemaObject): Shape {
   return 'primitive';
 }
 
+/** A header value in style simple, typed by its schema; spaces around the commas dropped (RFC 9110 section 5.6.1). */
+export function readHeaderValue(raw: string, schema: SchemaObject): unknown {
+  return coerce(simple(raw.trim(), shapeOf(schema), false, true), schema);
+}
+
 /** Style simple (and form without explode, which reads alike once the name is stripped): "a,b" or "k,v,k2,v2". */
-function simple(raw: string, shape: Shape, explode: boolean): unknown {
+function simple(raw: string, shape: Shape, explode: boolean, trim = false): unknown {
   if (shape === 'primitive') return raw;
-  const parts = raw === '' ? [] : raw.split(',');
+  const parts = raw === '' ? [] : raw.split(',').map((part) => (trim ? part.trim() : part));
   if (shape === 'array') return parts;
   if (explode) return Object.fromEntries(parts.map((part) => splitOnce(part, '=')));
   const pairs: [string, string][] = [];

@@ -49,9 +49,15 @@ function routeAt<T extends Routable>(operations: readonly T[], method: string, p
   // The most literal template decides which path this is; its methods are the ones allowed.
   const literal = Math.max(...matches.map((match) => match.literal));
   const atPath = matches.filter((match) => match.literal === literal);
-  const hit = atPath.find((candidate) => candidate.operation.method === method.toLowerCase());
+  const wanted = method.toLowerCase();
+  // RFC 9110 section 9.3.2: HEAD is GET without the content, wherever GET is and HEAD is not documented.
+  const hit =
+    atPath.find((candidate) => candidate.operation.method === wanted) ??
+    (wanted === 'head' ? atPath.find((candidate) => candidate.operation.method === 'get') : undefined);
   if (hit) return { kind: 'operation', operation: hit.operation, pathValues: hit.values };
-  return { kind: 'no-method', allowed: [...new Set(atPath.map((candidate) => candidate.operation.method.toUpperCase()))] };
+  const allowed = new Set(atPath.map((candidate) => candidate.operation.method.toUpperCase()));
+  if (allowed.has('GET')) allowed.add('HEAD');
+  return { kind: 'no-method', allowed: [...allowed] };
 }
 
 interface Template {

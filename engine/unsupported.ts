@@ -16,6 +16,9 @@ export interface UnsupportedFeature {
   readonly advice: string;
 }
 
+/** Header parameters a document may describe but the specification says to ignore: the request's own fields. */
+export const IGNORED_HEADERS: ReadonlySet<string> = new Set(['accept', 'content-type', 'authorization']);
+
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const STYLES: Readonly<Record<string, readonly string[]>> = {
   path: ['simple'],
@@ -64,12 +67,12 @@ export function findUnsupported(document: unknown): { refused: UnsupportedFeatur
   }
   for (const [path, rawItem] of Object.entries(doc.paths ?? {})) {
     const item = (rawItem ?? {}) as Record<string, unknown>;
-    checkParameters(item.parameters, ['paths', path, 'parameters'], refused);
+    checkParameters(item.parameters, ['paths', path, 'parameters'], refused, notJudged);
     for (const method of METHODS) {
       const operation = item[method] as OpenAPIV3_1.OperationObject | undefined;
       if (!operation) continue;
       const base = ['paths', path, method];
-      checkParameters(operation.parameters, [...base, 'parameters'], refused);
+      checkParameters(operation.parameters, [...base, 'parameters'], refused, notJudged);
       const requirements = operation.security ?? doc.security ?? [];
       const where = operation.security ? [...base, 'security'] : ['security'];
       requirements.forEach((requirement, index) => {
@@ -169,7 +172,7 @@ function isJudgedBody(type: string): boolean {
   return isJsonMediaType(type) || mediaTypeOf(type) === 'text/plain';
 }
 
-function checkParameters(list: unknown, at: string[], refused: UnsupportedFeature[]): void {
+function checkParameters(list: unknown, at: string[], refused: UnsupportedFeature[], notJudged: UnsupportedFeature[]): void {
   if (!Array.isArray(list)) return;
   list.forEach((raw, index) => {
     const parameter = raw as OpenAPIV3_1.ParameterObject;
@@ -181,6 +184,14 @@ function checkParameters(list: unknown, at: string[], refused: UnsupportedFeatur
         feature: `parameters in "${location}"`,
         pointer: `${pointer}/in`,
         advice: 'parameters live in path, query, header or cookie.',
+      });
+      return;
+    }
+    if (location === 'header' && IGNORED_HEADERS.has(String(parameter.name).toLowerCase())) {
+      notJudged.push({
+        feature: `the header parameter ${parameter.name}`,
+        pointer,
+        advice: 'OpenAPI says to ignore it (section 4.8.12.1): the request itself carries that field.',
       });
       return;
     }

@@ -200,14 +200,14 @@ async function decide(
     const value = await generateBody(response.schema, seed);
     return {
       status: scenario.status,
-      headers: { ...headers, 'content-type': response.contentType },
+      headers: { ...headers, 'content-type': concreteType(response.contentType, value) },
       body: serializeAs(response.contentType, value),
       source: `generated from ${context.documentLabel}#${response.schemaPointer} with seed ${seed}`,
     };
   }
   return {
     status: scenario.status,
-    headers: { ...headers, 'content-type': scenario.example.contentType },
+    headers: { ...headers, 'content-type': concreteType(scenario.example.contentType, scenario.example.value) },
     body: serializeAs(scenario.example.contentType, scenario.example.value),
     source: `${context.documentLabel}#${scenario.example.pointer}`,
   };
@@ -234,6 +234,16 @@ function refuse(
     body: answer.body,
     source: `${context.policyLabel}#${answer.rulePointer}`,
   };
+}
+
+/** A documented range (*\/*, text/*) is no Content-Type to send: a string goes as text, anything else as JSON. */
+function concreteType(documented: string, value: unknown): string {
+  if (!documented.includes('*')) return documented;
+  if (typeof value === 'string')
+    return documented.startsWith('text/') || documented.startsWith('*/') ? 'text/plain' : documented.replace('*', 'octet-stream');
+  return documented.startsWith('application/') || documented.startsWith('*/')
+    ? 'application/json'
+    : documented.replace('*', 'plain');
 }
 
 // Examples are shared objects, so each is serialised once rather than once per request.

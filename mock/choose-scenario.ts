@@ -1,4 +1,11 @@
-import { containsSubset, type OperationContract, operationLabel, type ResponseExample, responsesFor } from '../engine/index.ts';
+import {
+  containsSubset,
+  documentedKeys,
+  type OperationContract,
+  operationLabel,
+  type ResponseExample,
+  responsesFor,
+} from '../engine/index.ts';
 import type { Preferences } from './read-preferences.ts';
 
 export type Scenario =
@@ -33,7 +40,7 @@ export function chooseScenario(operation: OperationContract, preferences: Prefer
     const asked = /^[1-5]\d\d$/.test(preferences.code) ? Number(preferences.code) : Number.NaN;
     // Any status a key covers: an exact code, one inside a documented range (4XX), or any under default.
     if (Number.isNaN(asked) || responsesFor(operation, asked).length === 0) {
-      const keys = [...new Set(operation.responses.map((response) => response.key))];
+      const keys = documentedKeys(operation);
       return {
         kind: 'unknown',
         sentence: `${label} documents no status "${preferences.code}"; choose code from: ${keys.join(', ')}.`,

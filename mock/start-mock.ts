@@ -131,7 +131,7 @@ export function readMockOptions(
 /** A curl command for the first documented operation: the suite's first valid request, with any credential. */
 export function tryCommand(mock: RunningMock): string | undefined {
   const valid = firstValidCase(mock.contract, mock.policy);
-  if (!valid) return undefined;
+  if (!valid || valid.unbuildable !== undefined) return undefined;
   const { request } = valid;
   // The credentials first: the line a reader looks for.
   const headers: Record<string, string> = {};

@@ -2,12 +2,19 @@
 // The suite runs them on the answers to its cases, the proxy on the exchanges it sees pass.
 import type { Validate } from '../compile-validators.ts';
 import { describeSchemaError, type SchemaError } from '../compile-validators.ts';
-import { type OperationContract, operationLabel, type ResponseContract, resolvePointer, responsesFor } from '../contract.ts';
+import {
+  documentedKeys,
+  type OperationContract,
+  operationLabel,
+  type ResponseContract,
+  resolvePointer,
+  responsesFor,
+} from '../contract.ts';
 import type { ErrorEnvelope } from '../error-envelope.ts';
 import type { Exchange, RecordedResponse } from '../exchange.ts';
 import type { GapPolicy, GapRuleId } from '../gap-policy.ts';
-import { isJsonMediaType, mediaTypeOf } from '../media-type.ts';
-import { coerce } from '../parameters.ts';
+import { isJsonMediaType, mediaTypeOf, rangeMatches } from '../media-type.ts';
+import { readHeaderValue } from '../parameters.ts';
 import type { CheckName, Violation, ViolationCode } from '../violations.ts';
 import { VIOLATIONS } from '../violations.ts';
 
@@ -109,17 +116,12 @@ const pass: CheckOutcome = { kind: 'pass', warnings: [] };
 
 const NOT_DOCUMENTED = "the answer's status is not documented, so the document sets no media type or schema for it";
 
-/** The documented statuses as keys ("200", "4XX", "default"), in document order. */
-function documentedKeys(testCase: JudgedCase): string[] {
-  return [...new Set((testCase.operation?.responses ?? []).map((r) => r.key))];
-}
-
 function responsesPointer(testCase: JudgedCase, context: CheckContext): string {
   return `${context.documentLabel}#${testCase.operation?.pointer ?? ''}/responses`;
 }
 
 function checkStatusDocumented(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
-  const documented = documentedKeys(testCase);
+  const documented = testCase.operation ? documentedKeys(testCase.operation) : [];
   if (testCase.operation && responsesFor(testCase.operation, response.status).length > 0) return pass;
   return fail({
     code: 'STATUS_UNDOCUMENTED',
@@ -137,7 +139,11 @@ function documentedResponse(testCase: JudgedCase, response: RecordedResponse): R
   if (!testCase.operation) return undefined;
   const candidates = responsesFor(testCase.operation, response.status);
   const declared = mediaTypeOf(response.headers['content-type']);
-  return candidates.find((r) => r.contentType !== undefined && mediaTypeOf(r.contentType) === declared) ?? candidates[0];
+  return (
+    candidates.find((r) => r.contentType !== undefined && mediaTypeOf(r.contentType) === declared) ??
+    candidates.find((r) => r.contentType !== undefined && rangeMatches(r.contentType, declared)) ??
+    candidates[0]
+  );
 }
 
 function checkContentType(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
@@ -146,7 +152,7 @@ function checkContentType(testCase: JudgedCase, response: RecordedResponse, cont
   // A status documented without content has no media type to hold; its body, if any, is body_schema's finding.
   if (documented.contentType === undefined) return pass;
   const actual = mediaTypeOf(response.headers['content-type']);
-  if (actual === mediaTypeOf(documented.contentType)) return pass;
+  if (actual !== undefined && rangeMatches(documented.contentType, actual)) return pass;
   return fail({
     code: 'CONTENT_TYPE_MISMATCH',
     check: 'content_type',
@@ -310,7 +316,7 @@ function checkStatusInPolicy(testCase: JudgedCase, response: RecordedResponse, c
   const rule = testCase.rule ? context.policy.rules[testCase.rule] : undefined;
   // A documented error status (a 500, a 4XX range, default) is a fair answer to anything; a documented 2xx never is
   // to a bad request.
-  const documentedErrors = documentedKeys(testCase).filter((key) => !/^2/.test(key));
+  const documentedErrors = (testCase.operation ? documentedKeys(testCase.operation) : []).filter((key) => !/^2/.test(key));
   const documentedHere = documentedErrors.some(
     (key) =>
       key === String(response.status) ||
@@ -449,7 +455,7 @@ function checkHeaders(testCase: JudgedCase, response: RecordedResponse, context:
       });
       continue;
     }
-    const typed = coerce(value, header.schema);
+    const typed = readHeaderValue(value, header.schema);
     for (const error of context.validatorFor(header.schema)(typed)) {
       const actual = JSON.stringify(context.redactor.excerpt(value));
       violations.push({

@@ -1,4 +1,4 @@
-import { mediaTypeOf } from '../media-type.ts';
+import { mediaTypeOf, rangeMatches } from '../media-type.ts';
 import { hasBody } from './presence.ts';
 import { operationOf, type Stage } from './stage.ts';
 
@@ -24,9 +24,3 @@ export const mediaType: Stage = {
     };
   },
 };
-
-function rangeMatches(range: string, type: string): boolean {
-  const documented = mediaTypeOf(range) ?? '';
-  if (documented === '*/*' || documented === type) return true;
-  return documented.endsWith('/*') && type.startsWith(documented.slice(0, -1));
-}

@@ -1,5 +1,5 @@
 import { isJsonMediaType, mediaTypeOf } from '../media-type.ts';
-import { operationOf, type Stage } from './stage.ts';
+import type { Stage } from './stage.ts';
 
 /** Parsing: a JSON body parses (RFC 8259); a text/plain body is its text; other media types are not read. */
 export const parse: Stage = {
@@ -7,7 +7,6 @@ export const parse: Stage = {
   judge(judging) {
     const { body } = judging.request;
     if (!judging.mediaType || body.kind !== 'read') return undefined;
-    operationOf(judging);
     if (isJsonMediaType(judging.mediaType)) {
       try {
         judging.body = { value: JSON.parse(body.text) };

@@ -5,9 +5,8 @@ export const presence: Stage = {
   name: 'presence',
   judge(judging) {
     const body = operationOf(judging).requestBody;
-    const sent =
-      judging.request.body.kind !== 'none' && !(judging.request.body.kind === 'read' && judging.request.body.size === 0);
-    if (!body || sent || !body.required) return undefined;
+    // A body too large to read was sent all the same; the size stage has judged it.
+    if (!body || hasBody(judging.request) || judging.request.body.kind === 'too-large' || !body.required) return undefined;
     return { stage: 'presence', rule: 'missing-body', problem: `it has no body; it needs ${body.contentType}`, pointer: '/body' };
   },
 };

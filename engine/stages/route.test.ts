@@ -15,6 +15,7 @@ const TABLE: [string, RequestLine, string][] = [
   ['no operation at the path', { target: 'GET /nowhere' }, 'route unknown-path /path'],
   ['a path one segment too long', { target: 'GET /projects/prj_0a1b2c3d/x', headers: BEARER }, 'route unknown-path /path'],
   ['the path without this method', { target: 'PUT /projects', headers: BEARER }, 'route method-not-allowed /method'],
+  ['HEAD where GET is documented (RFC 9110 section 9.3.2)', { target: 'HEAD /health' }, 'accepted'],
 ];
 
 describe('the route stage', () => {
@@ -26,6 +27,6 @@ describe('the route stage', () => {
     const { judgeRequest } = await import('../index.ts');
     const { engineRequest } = await import('../../testing/judge-table.ts');
     const verdict = judgeRequest(features, engineRequest({ target: 'PATCH /projects/prj_0a1b2c3d' }));
-    expect(verdict.kind === 'refused' && verdict.refusal.allow).toEqual(['GET', 'DELETE']);
+    expect(verdict.kind === 'refused' && verdict.refusal.allow).toEqual(['GET', 'DELETE', 'HEAD']);
   });
 });

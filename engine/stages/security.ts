@@ -29,7 +29,13 @@ export const security: Stage = {
       if (states.some((state) => state.kind !== 'missing')) allMissing = false;
       const ok = states.length - failed.length;
       const malformed = failed.find((state) => state.kind === 'malformed') ?? first;
-      if (!closest || ok > closest.ok || (malformed.kind === 'malformed' && closest.state.kind === 'missing')) {
+      // The alternative the request came closest to names the problem: most schemes satisfied, then a malformed
+      // credential before a missing one.
+      if (
+        !closest ||
+        ok > closest.ok ||
+        (ok === closest.ok && malformed.kind === 'malformed' && closest.state.kind === 'missing')
+      ) {
         closest = { state: malformed, ok };
       }
     }
