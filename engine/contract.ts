@@ -5,7 +5,7 @@ import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
 import { ContractLoadError } from './contract-error.ts';
 import { toPointer } from './json-pointer.ts';
 import { isJsonMediaType } from './media-type.ts';
-import { schemaFor } from './schema-dialect.ts';
+import { forDirection, schemaFor } from './schema-dialect.ts';
 import { findUnsupported, IGNORED_HEADERS, type UnsupportedFeature } from './unsupported.ts';
 
 /** A JSON Schema object as the engine validates it (2020-12), after $refs are resolved. */
@@ -329,7 +329,7 @@ function readRequestBody(
     const pointerBase = [...base, 'content', contentType];
     return {
       contentType,
-      schema: schemaFor(media.schema, dialect),
+      schema: forDirection(schemaFor(media.schema, dialect), 'request'),
       schemaPointer: toPointer([...pointerBase, 'schema']),
       examples: readExamples(media, pointerBase),
     };
@@ -369,7 +369,7 @@ function readResponses(dialect: '3.0' | '3.1', base: string[], operation: OpenAP
         status,
         description: response.description,
         contentType,
-        schema: schemaFor(media.schema, dialect),
+        schema: forDirection(schemaFor(media.schema, dialect), 'response'),
         schemaPointer: toPointer([...pointerBase, 'schema']),
         examples: readExamples(media, pointerBase).map((example) => ({
           ...example,

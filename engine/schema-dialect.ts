@@ -53,3 +53,53 @@ function convert(schema: Record<string, unknown>): SchemaObject {
 function convertAny(value: unknown): unknown {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? convert(value as Record<string, unknown>) : value;
 }
+
+type Direction = 'request' | 'response';
+
+const directed: Record<Direction, WeakMap<object, SchemaObject>> = { request: new WeakMap(), response: new WeakMap() };
+
+/**
+ * The schema as one direction reads it (OpenAPI 3.1 section 4.8.24.4, 3.0 section 4.7.24.1): a required readOnly
+ * property is required of responses only, a required writeOnly one of requests only. Unchanged (the same object,
+ * so pointers and compiled validators stay) when the schema marks nothing readOnly or writeOnly.
+ */
+export function forDirection(schema: SchemaObject, direction: Direction): SchemaObject {
+  const flag = direction === 'request' ? 'readOnly' : 'writeOnly';
+  return marks(schema, flag, new WeakSet()) ? rewrite(schema, flag, directed[direction]) : schema;
+}
+
+function marks(node: unknown, flag: string, seen: WeakSet<object>): boolean {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return false;
+  seen.add(node);
+  return Object.entries(node).some(([key, value]) => (key === flag && value === true) || marks(value, flag, seen));
+}
+
+function rewrite(node: SchemaObject, flag: string, memo: WeakMap<object, SchemaObject>): SchemaObject {
+  const known = memo.get(node);
+  if (known) return known;
+  const result: Record<string, unknown> = {};
+  // Registered before the children, as in convert(): a recursive schema meets itself again and gets this object.
+  memo.set(node, result);
+  const properties =
+    node.properties !== null && typeof node.properties === 'object' ? (node.properties as Record<string, unknown>) : {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'required' && Array.isArray(value)) {
+      result[key] = value.filter((name) => (properties[String(name)] as Record<string, unknown> | undefined)?.[flag] !== true);
+    } else if (Array.isArray(value)) {
+      result[key] = value.map((item) =>
+        item !== null && typeof item === 'object' && !Array.isArray(item) ? rewrite(item as SchemaObject, flag, memo) : item,
+      );
+    } else if (
+      value !== null &&
+      typeof value === 'object' &&
+      key !== 'example' &&
+      key !== 'examples' &&
+      key !== 'enum' &&
+      key !== 'const' &&
+      key !== 'default'
+    ) {
+      result[key] = rewrite(value as SchemaObject, flag, memo);
+    } else result[key] = value;
+  }
+  return result;
+}
