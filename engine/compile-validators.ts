@@ -51,6 +51,8 @@ function createAjv(discriminator: boolean): Ajv2020 {
     strict: true,
     strictTypes: false,
     strictTuples: false,
+    // A required property defined in another allOf branch, or nowhere (any value then), is ordinary JSON Schema.
+    strictRequired: false,
     allErrors: true,
     discriminator,
     validateFormats: true,
@@ -146,15 +148,20 @@ function extensionKeywords(node: unknown, found = new Set<string>(), seen = new 
  */
 export function withoutCycles(schema: SchemaObject): SchemaObject {
   const reentered = new Set<object>();
+  // A node walked to the end once needs no second walk: a schema shared by many others (not a cycle) would
+  // otherwise be walked once per way to reach it, exponentially many.
+  const done = new WeakSet<object>();
   const visit = (node: unknown, path: Set<object>): void => {
     if (node === null || typeof node !== 'object') return;
     if (path.has(node)) {
       reentered.add(node);
       return;
     }
+    if (done.has(node)) return;
     path.add(node);
     for (const child of Object.values(node)) visit(child, path);
     path.delete(node);
+    done.add(node);
   };
   visit(schema, new Set());
   if (reentered.size === 0) return schema;

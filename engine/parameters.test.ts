@@ -62,6 +62,13 @@ const TABLE: [string, ParameterContract, EngineRequest, Readonly<Record<string, 
     7,
   ],
   [
+    'path, an encoded comma inside one value of a list',
+    parameter({ in: 'path', style: 'simple', explode: false, schema: { type: 'array', items: { type: 'string' } } }),
+    request(''),
+    { p: 'a%2Cb,c' },
+    ['a,b', 'c'],
+  ],
+  [
     'header, a list with spaces after its commas (RFC 9110 section 5.6.1)',
     parameter({ in: 'header', style: 'simple', explode: false, schema: INTEGERS }),
     request('', { p: '1, 2' }),

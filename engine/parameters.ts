@@ -20,7 +20,8 @@ export function readParameter(
       const raw = pathValues[parameter.name];
       return raw === undefined
         ? { present: false }
-        : { present: true, value: coerce(simple(decodeComponent(raw), shape, parameter.explode), schema) };
+        : // Split first, then decode: "a%2Cb" is one value with a comma in it, not two.
+          { present: true, value: coerce(decodeParts(simple(raw, shape, parameter.explode)), schema) };
     }
     case 'header': {
       const raw = request.headers[parameter.name];
@@ -84,6 +85,14 @@ function readQuery(parameter: ParameterContract, query: URLSearchParams, shape: 
   if (!query.has(name)) return { present: false };
   if (shape === 'array' && parameter.explode) return { present: true, value: coerce(query.getAll(name), schema) };
   return { present: true, value: coerce(simple(query.get(name) ?? '', shape, false), schema) };
+}
+
+function decodeParts(value: unknown): unknown {
+  if (typeof value === 'string') return decodeComponent(value);
+  if (Array.isArray(value)) return value.map(decodeParts);
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [decodeComponent(key), decodeParts(item)]));
+  return value;
 }
 
 function splitOnce(text: string, separator: string): [string, string] {

@@ -91,3 +91,34 @@ describe('the body stages and Accept', () => {
     expect(verdictOf(flashback, line)).toBe(expected);
   });
 });
+
+describe('a body under a documented range', () => {
+  it('is parsed as the Content-Type it was sent with says', async () => {
+    const { contractFromDocument, judgeRequest, validatorCache } = await import('../index.ts');
+    const { engineRequest } = await import('../../testing/judge-table.ts');
+    const contract = contractFromDocument(
+      {
+        openapi: '3.1.0',
+        info: { title: 't', version: '1' },
+        paths: {
+          '/files': {
+            post: {
+              requestBody: { required: true, content: { '*/*': { schema: { type: 'object', required: ['a'] } } } },
+              responses: { '204': { description: 'ok' } },
+            },
+          },
+        },
+      },
+      'inline.yaml',
+    );
+    const context = { contract, policy: features.policy, validatorFor: validatorCache() };
+    const verdict = (body: string, type: string) => {
+      const judged = judgeRequest(context, engineRequest({ target: 'POST /files', headers: { 'content-type': type }, body }));
+      return judged.kind === 'accepted' ? 'accepted' : judged.refusal.rule;
+    };
+    expect(verdict('{"a":', 'application/json')).toBe('malformed-json');
+    expect(verdict('{}', 'application/json')).toBe('invalid-body');
+    expect(verdict('{"a":1}', 'application/json')).toBe('accepted');
+    expect(verdict('not json', 'application/octet-stream')).toBe('accepted');
+  });
+});

@@ -7,7 +7,11 @@ export const parse: Stage = {
   judge(judging) {
     const { body } = judging.request;
     if (!judging.mediaType || body.kind !== 'read') return undefined;
-    if (isJsonMediaType(judging.mediaType)) {
+    // Under a documented range (*/*, application/*) the body is what its Content-Type says it is.
+    const type = judging.mediaType.includes('*')
+      ? (mediaTypeOf(judging.request.headers['content-type']) ?? '')
+      : judging.mediaType;
+    if (isJsonMediaType(type)) {
       try {
         judging.body = { value: JSON.parse(body.text) };
       } catch (error) {
@@ -18,7 +22,7 @@ export const parse: Stage = {
           pointer: '/body',
         };
       }
-    } else if (mediaTypeOf(judging.mediaType) === 'text/plain') {
+    } else if (mediaTypeOf(type) === 'text/plain') {
       judging.body = { value: body.text };
     }
     return undefined;
