@@ -43,3 +43,17 @@ describe('chooseScenario reads code= as a status written in decimal digits', () 
     },
   );
 });
+
+describe('chooseScenario follows the request where the document lets it', () => {
+  it('answers code=500 with an example that names no method other than the one sent', () => {
+    const properties = operation.requestBody?.schema.properties as Record<string, { enum?: string[] }> | undefined;
+    const [name = '', property] = Object.entries(properties ?? {}).find(([, schema]) => schema.enum !== undefined) ?? [];
+    const methods = property?.enum ?? [];
+    expect(methods.length).toBeGreaterThan(1);
+    for (const sent of methods) {
+      const scenario = chooseScenario(operation, readPreferences('code=500', new URLSearchParams()), { [name]: sent });
+      const message = JSON.stringify(scenario.kind === 'scenario' ? scenario.example?.value : undefined);
+      for (const other of methods.filter((method) => method !== sent)) expect(message, sent).not.toContain(other);
+    }
+  });
+});

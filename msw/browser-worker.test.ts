@@ -117,7 +117,7 @@ function enable(base: string, query: string, body: unknown): Promise<PageAnswer>
 
 describe('the MSW handlers in a browser, with no mock server', () => {
   it("answer each mfaType with that type's own 200 example, from the service worker", async () => {
-    const examples = operation.responses.flatMap((response) => response.examples).filter((e) => e.requestMatch);
+    const examples = operation.responses.flatMap((response) => response.examples).filter((e) => e.requestMatch && e.status < 300);
     expect(examples.length).toBeGreaterThan(1);
     for (const example of examples) {
       const answer = await enable(apiBase, '', example.requestMatch);
