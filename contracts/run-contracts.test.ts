@@ -62,6 +62,7 @@ describe('npm run contracts', () => {
 
   it.each([
     ['an unknown flag', ['--base-url', 'http://127.0.0.1:9', '--bogus'], {}, /^✘ Unknown option '--bogus'/],
+    ['a misspelt flag', ['--base-ulr', 'http://127.0.0.1:9'], {}, /^✘ Unknown option '--base-ulr'\. Did you mean --base-url\?/],
     ['no token', ['--base-url', 'http://127.0.0.1:9'], {}, /^✘ No token: set CONTRACT_TOKEN/],
     [
       'a token with a trailing newline',

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DOCUMENT_PATH } from '../openapi/index.ts';
+import { describeFlagError } from '../runtime/describe-flag-error.ts';
 import { type CliOutcome, EXIT_NOT_JUDGED } from '../runtime/run-cli.ts';
 import { checkImplementation, exitCodeFor } from './check-implementation.ts';
 import { type ContractSettings, settingsProblem } from './contract-settings.ts';
@@ -67,7 +68,7 @@ export function readContractCommand(
   try {
     ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeFlagError(error as Error, Object.keys(OPTIONS)));
   }
   if (values.help) return { help: true };
   const baseUrl = values['base-url'] ?? env.CONTRACT_BASE_URL;

@@ -342,6 +342,6 @@ describe('stopping the mock', () => {
     expect(result.stderr).toBe('✘ The port must be a whole number from 0 to 65535; got "eighty".\nRun with --help for usage.\n');
     const unknown = spawnSync(process.execPath, cliArgs('mock', '--bogus'), { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe("✘ Unknown option '--bogus'\nRun with --help for usage.\n");
+    expect(unknown.stderr).toBe("✘ Unknown option '--bogus'.\nRun with --help for usage.\n");
   });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyCredentials, type Contract, firstValidCase, type GapPolicy } from '../engine/index.ts';
 import { DOCUMENT_PATH, GAP_POLICY_PATH, loadContract, policyFor } from '../openapi/index.ts';
+import { describeFlagError } from '../runtime/describe-flag-error.ts';
 import type { CliOutcome } from '../runtime/run-cli.ts';
 import { closeServer, ListenError, listenOn, parsePort, stopSignal } from '../runtime/server-lifecycle.ts';
 import type { MockContext } from './answer-request.ts';
@@ -98,19 +99,21 @@ export function readMockOptions(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): { help: boolean; quiet: boolean; host: string; port: number; documentPath?: string; policyPath?: string } {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      contract: { type: 'string' },
-      policy: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const options = {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    contract: { type: 'string' },
+    policy: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  } as const;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true; allowPositionals: false }>>;
+  try {
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new RangeError(describeFlagError(error as Error, Object.keys(options)));
+  }
+  const { values } = parsed;
   const port = parsePort(values.port ?? env.PORT ?? '4010');
   for (const [flag, value] of [
     ['--contract', values.contract],

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CannotJudge, loadChecks, MAX_TIMEOUT_MS } from '../contracts/index.ts';
 import { DOCUMENT_PATH } from '../openapi/index.ts';
+import { describeFlagError } from '../runtime/describe-flag-error.ts';
 import { describeWriteError } from '../runtime/describe-write-error.ts';
 import { createRedactor } from '../runtime/redact.ts';
 import { type CliOutcome, EXIT_NOT_JUDGED } from '../runtime/run-cli.ts';
@@ -81,7 +82,7 @@ export function readProxyCommand(
   try {
     ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeFlagError(error as Error, Object.keys(OPTIONS)));
   }
   if (values.help) return { help: true };
   if (!values.upstream) throw new UsageError('No upstream: pass --upstream URL, e.g. --upstream http://127.0.0.1:3000.');
