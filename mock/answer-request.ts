@@ -197,7 +197,11 @@ async function decide(
     // No example to serve, or a generated body asked for: one generated from the status's schema, reproducible
     // by its seed (0 when the document has no example and none was asked for).
     const seed = generation.kind === 'generate' ? generation.seed : 0;
-    const value = await generateBody(response.schema, seed);
+    const value = await generateBody(
+      response.schema,
+      seed,
+      response.examples.map((example) => example.value),
+    );
     return {
       status: scenario.status,
       headers: { ...headers, 'content-type': concreteType(response.contentType, value) },

@@ -25,10 +25,16 @@ export function chooseGeneration(preferences: Preferences): Generation {
 }
 
 /**
- * A body generated from a schema (json-schema-faker), the same for the same seed. The generator is imported on
- * first use, into a chunk of its own, so that the mock's start-up does not grow by it.
+ * A body generated from a schema (json-schema-faker), the same for the same seed, then given the values every
+ * documented example of the answer agrees on (a 200's `"success": true`): a generated answer a frontend can
+ * believe. The generator is imported on first use, into a chunk of its own, so that the mock's start-up does not
+ * grow by it.
  */
-export async function generateBody(schema: SchemaObject, seed: number): Promise<unknown> {
+export async function generateBody(schema: SchemaObject, seed: number, examples: readonly unknown[] = []): Promise<unknown> {
+  return withAgreedValues(await generate(schema, seed), examples);
+}
+
+async function generate(schema: SchemaObject, seed: number): Promise<unknown> {
   const { JSONSchemaFaker } = await import('json-schema-faker');
   // The options are the module's own state; generation is synchronous, so no other request runs in between.
   JSONSchemaFaker.option({
@@ -50,4 +56,19 @@ function seededRandom(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The generated object with each top-level property that every example gives one same value set to it. */
+function withAgreedValues(generated: unknown, examples: readonly unknown[]): unknown {
+  const objects = examples.filter((example): example is Record<string, unknown> => isRecord(example));
+  const [first] = objects;
+  if (!isRecord(generated) || !first || objects.length !== examples.length) return generated;
+  const agreed = Object.entries(first).filter(([key, value]) =>
+    objects.every((example) => key in example && JSON.stringify(example[key]) === JSON.stringify(value)),
+  );
+  return { ...generated, ...Object.fromEntries(agreed) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
