@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VIOLATIONS } from '../engine/index.ts';
-import { loadGapPolicy } from '../openapi/index.ts';
+import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -32,6 +32,12 @@ describe('README', () => {
   it('lists every violation code with its check and meaning', () => {
     const expected = Object.entries(VIOLATIONS).map(([code, v]) => [`\`${code}\``, `\`${v.check}\``, v.title]);
     expect(tableAfter('violation-table')).toEqual(expected);
+  });
+
+  it('names the base URLs the MSW handlers answer by default: the servers of the document', async () => {
+    const line = readme.slice(readme.indexOf('<!-- default-bases -->')).split(')')[0] ?? '';
+    const named = [...line.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+    expect(named).toEqual((await loadContract()).servers);
   });
 
   it('gives the test commands .ci/run calls, in the same order', () => {

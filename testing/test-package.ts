@@ -30,11 +30,11 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   return result.stdout;
 }
 
-/** The README's MSW setup block (the ```ts block after its msw-setup marker), as a frontend would paste it. */
-function readmeMswSetup(): string {
+/** A README code block (the ```ts block after a marker comment), as a frontend would paste it. */
+function readmeBlock(marker: string): string {
   const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-  const block = /<!-- msw-setup[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (block === undefined) throw new Error('README.md has no ```ts block after its <!-- msw-setup --> marker.');
+  const block = new RegExp(`<!-- ${marker}[^>]*-->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+  if (block === undefined) throw new Error(`README.md has no \`\`\`ts block after its <!-- ${marker} --> marker.`);
   return block;
 }
 
@@ -52,7 +52,9 @@ runCli(import.meta.url, async () => {
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     // The same versions this repository pins, from the npm cache the repository's own install filled.
-    const tools = ['typescript', 'vitest', '@types/node', 'msw'].map((name) => `${name}@${manifest.devDependencies[name]}`);
+    const tools = ['typescript', 'vitest', '@types/node', 'msw', 'openapi-fetch'].map(
+      (name) => `${name}@${manifest.devDependencies[name]}`,
+    );
     run('npm', ['install', tarball, ...tools, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
     log(`installed the tarball with ${tools.join(', ')} into ${project}`);
 
@@ -132,7 +134,32 @@ describeContract({ baseUrl: () => mock?.url ?? '', token: 'package-smoke' });
 `,
     );
     // The README's MSW setup, word for word, and a test that calls the document's server through it.
-    writeFileSync(join(project, 'vitest.setup.ts'), readmeMswSetup());
+    writeFileSync(join(project, 'vitest.setup.ts'), readmeBlock('msw-setup'));
+    // The README's typed client, made when its module loads, before the setup installs MSW: it must still be
+    // MSW's fetch that it calls.
+    writeFileSync(join(project, 'api.ts'), readmeBlock('typed-client'));
+    const mfaType = JSON.stringify((operation?.requestBody?.examples[0]?.value as Record<string, unknown> | undefined)?.mfaType);
+    writeFileSync(
+      join(project, 'typed-client.test.ts'),
+      `import { flashbackHandlers } from 'flashback-contract-kit/msw';
+import { expect, it } from 'vitest';
+import { enableMfa } from './api.js';
+import { server } from './vitest.setup.js';
+
+it('reaches the handlers through the typed client made at module load', async () => {
+  const { data, response } = await enableMfa('t', ${mfaType});
+  expect(response.status).toBe(200);
+  expect(data).toMatchObject({ success: true });
+});
+
+it('sees a scenario a test sets with server.use()', async () => {
+  server.use(...flashbackHandlers({ prefer: 'code=500' }));
+  const { error, response } = await enableMfa('t', ${mfaType});
+  expect(response.status).toBe(500);
+  expect(error).toMatchObject({ success: false });
+});
+`,
+    );
     writeFileSync(
       join(project, 'vitest.config.ts'),
       `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { setupFiles: ['./vitest.setup.ts'] } });\n`,
