@@ -10,6 +10,7 @@ import {
   type ErrorEnvelope,
   envelopeFor,
   type GapPolicy,
+  type GapRuleId,
   isJsonMediaType,
   judgeRequest,
   type OperationContract,
@@ -57,6 +58,8 @@ export interface MockAnswer {
   readonly source: string;
   readonly delayMs: number;
   readonly fault?: Fault;
+  /** Set when the request was refused: the gap-policy rule and the sentence, for strict consumers. */
+  readonly refusal?: { readonly rule: GapRuleId; readonly sentence: string };
 }
 
 export interface MockContext {
@@ -225,18 +228,14 @@ function refuse(
   operation: OperationContract | undefined,
   sentence?: string,
 ): Decision {
-  const answer = refusalAnswer(
-    context.policy,
-    context.envelope,
-    refusal,
-    sentence ?? refusalSentence(refusal, request),
-    operation ? challengesFor(operation) : [],
-  );
+  const said = sentence ?? refusalSentence(refusal, request);
+  const answer = refusalAnswer(context.policy, context.envelope, refusal, said, operation ? challengesFor(operation) : []);
   return {
     status: answer.status,
     headers: answer.headers,
     body: answer.body,
     source: `${context.policyLabel}#${answer.rulePointer}`,
+    refusal: { rule: refusal.rule, sentence: said },
   };
 }
 

@@ -16,6 +16,29 @@ export interface HandlerOptions {
    * A preference the request sends itself (header or `__` query parameter) wins.
    */
   readonly prefer?: string;
+  /**
+   * What a request that breaks the contract does besides getting its refusal: 'ignore' (the default), 'error'
+   * (an uncaught ContractBreachError naming the operation, the rule and the pointer, which fails the test run
+   * that sent it), or a function of your own. A test of the app's own refusal path lists the rules it provokes
+   * on purpose in expectRefusals, e.g. ['missing-credentials'].
+   */
+  readonly onInvalidRequest?: 'ignore' | 'error' | ((breach: ContractBreach) => void);
+  readonly expectRefusals?: readonly string[];
+}
+
+/** A request the app sent that the contract refuses. */
+export interface ContractBreach {
+  readonly method: string;
+  readonly url: string;
+  /** The gap-policy rule, e.g. "invalid-body". */
+  readonly rule: string;
+  /** One sentence: the operation, what is wrong, and where (a JSON pointer into the request). */
+  readonly sentence: string;
+}
+
+/** Thrown, outside the request, for a breach under onInvalidRequest: 'error'. */
+export class ContractBreachError extends Error {
+  override readonly name = 'ContractBreachError';
 }
 
 /**
@@ -52,10 +75,31 @@ export function createHandlers(context: MockContext, options: HandlerOptions = {
         body: await readRequestBody(request, context.policy.maxRequestBodyBytes),
         origin: base.href.slice(0, -1),
       });
+      if (answer.refusal && !(options.expectRefusals ?? []).includes(answer.refusal.rule)) {
+        report(options.onInvalidRequest, { method: request.method, url: request.url, ...answer.refusal });
+      }
       if (answer.delayMs > 0) await delay(answer.delayMs);
       return respond(answer, request.method);
     }),
   );
+}
+
+/**
+ * A breach, as the option says. 'error' throws outside the request, once the refusal is on its way: the app still
+ * sees the refusal it must handle, and the test runner (vitest, jest, a page's console) reports the error against
+ * the test that was running.
+ */
+function report(how: HandlerOptions['onInvalidRequest'], breach: ContractBreach): void {
+  if (how === undefined || how === 'ignore') return;
+  if (typeof how === 'function') {
+    how(breach);
+    return;
+  }
+  const error = new ContractBreachError(`[flashback] The app sent a request the contract refuses: ${breach.sentence}`);
+  // A microtask: thrown before the refusal reaches the caller, so the test that sent it is the one running.
+  queueMicrotask(() => {
+    throw error;
+  });
 }
 
 /** The bases as URLs whose path ends in "/", so that "/api" does not also match "/apiary". */

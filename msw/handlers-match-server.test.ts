@@ -11,7 +11,7 @@ import { mockContext } from '../mock/create-mock-server.ts';
 import { type RunningMock, startMock } from '../mock/start-mock.ts';
 import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { type FuzzRequest, randomRequests } from '../testing/fuzz-mock.ts';
-import { createHandlers } from './create-handlers.ts';
+import { type ContractBreach, createHandlers } from './create-handlers.ts';
 
 /** What a client can tell about an answer: an outcome to compare, whichever way it travelled. */
 type Outcome =
@@ -253,5 +253,49 @@ describe('the MSW handlers on their own', () => {
     expect(() => createHandlers(mockContext(contract, policy), { baseUrl: '/api' })).toThrow(
       'baseUrl "/api" is not an absolute URL; pass one such as "http://localhost:8080/api".',
     );
+  });
+});
+
+describe('the MSW handlers with strict requests', () => {
+  const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer t' }) =>
+    fetch(`http://api.test${contract.operations[0]?.path}`, {
+      method: contract.operations[0]?.method.toUpperCase() ?? 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('report a request that breaks the contract, which still gets its refusal, naming the operation, rule and pointer', async () => {
+    const breaches: ContractBreach[] = [];
+    msw.use(
+      ...createHandlers(mockContext(contract, policy), { baseUrl: 'http://api.test', onInvalidRequest: (b) => breaches.push(b) }),
+    );
+    const valid = contract.operations[0]?.requestBody?.examples[0]?.value;
+    expect((await post(valid)).status).toBe(200);
+    expect(breaches).toEqual([]);
+    const refused = await post({ mfaType: 'NOT_A_METHOD' });
+    expect(refused.status).toBe(policy.rules['invalid-body'].mock.status);
+    expect(breaches).toEqual([
+      {
+        method: 'POST',
+        url: `http://api.test${contract.operations[0]?.path}`,
+        rule: 'invalid-body',
+        sentence: expect.stringMatching(
+          /^POST \/mfa\/enable is refused under invalid-body: its body at \/mfaType .* \(at \/body\/mfaType\)\.$/,
+        ),
+      },
+    ]);
+  });
+
+  it('leave alone the refusals a test provokes on purpose', async () => {
+    const breaches: ContractBreach[] = [];
+    msw.use(
+      ...createHandlers(mockContext(contract, policy), {
+        baseUrl: 'http://api.test',
+        onInvalidRequest: (b) => breaches.push(b),
+        expectRefusals: ['missing-credentials'],
+      }),
+    );
+    expect((await post(contract.operations[0]?.requestBody?.examples[0]?.value, {})).status).toBe(401);
+    expect(breaches).toEqual([]);
   });
 });

@@ -4,9 +4,9 @@ import documents from 'flashback:kit-documents';
 import type { HttpHandler } from 'msw';
 import { contractFromDocument } from '../engine/index.ts';
 import { createMockContext, type MockContext } from '../mock/answering.ts';
-import { createHandlers, type HandlerOptions } from './create-handlers.ts';
+import { type ContractBreach, ContractBreachError, createHandlers, type HandlerOptions } from './create-handlers.ts';
 
-export type { HandlerOptions };
+export { type ContractBreach, ContractBreachError, type HandlerOptions };
 
 let context: MockContext | undefined;
 

@@ -209,6 +209,55 @@ it('is back to the default after the test that preferred a scenario', async () =
           ?.trim() ?? ''
       }`,
     );
+    // Strict requests, as the README shows them: a request the contract refuses fails the run that sent it, with
+    // the sentence; one the test provokes on purpose does not.
+    const strictBlock = readmeBlock('msw-strict');
+    const strictTest = (name: string, body: string, expectRefusal: boolean): void =>
+      writeFileSync(
+        join(project, 'strict', name),
+        `import { flashbackHandlers } from 'flashback-contract-kit/msw';
+import { expect, it } from 'vitest';
+import { server } from '../vitest.setup.js';
+
+it('sends a request', async () => {
+  ${expectRefusal ? strictBlock.trim() : "server.use(...flashbackHandlers({ onInvalidRequest: 'error' }));"}
+  const answer = await fetch('${contract.servers[0]}${operation?.path}', {
+    method: '${operation?.method.toUpperCase()}',
+    headers: { ${expectRefusal ? '' : "Authorization: 'Bearer t', "}'Content-Type': 'application/json' },
+    body: JSON.stringify(${body}),
+  });
+  expect(answer.status).toBeGreaterThanOrEqual(400);
+});
+`,
+      );
+    mkdirSync(join(project, 'strict'));
+    strictTest(
+      'breach.test.ts',
+      JSON.stringify({ ...(operation?.requestBody?.examples[0]?.value as object), mfaType: 'NOT_A_METHOD' }),
+      false,
+    );
+    strictTest('expected.test.ts', example, true);
+    const strictConfig = `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { setupFiles: ['./vitest.setup.ts'], include: ['strict/*.test.ts'] } });\n`;
+    writeFileSync(join(project, 'vitest.strict.config.ts'), strictConfig);
+    const vitestBin = join(project, 'node_modules', '.bin', 'vitest');
+    const breach = spawnSync(vitestBin, ['run', '--config', 'vitest.strict.config.ts', 'strict/breach.test.ts'], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const breachOutput = stripVTControlCharacters(`${breach.stdout}${breach.stderr}`);
+    if (
+      breach.status === 0 ||
+      !/ContractBreachError: \[flashback\] The app sent a request the contract refuses: POST \/mfa\/enable is refused under invalid-body/.test(
+        breachOutput,
+      )
+    ) {
+      throw new Error(
+        `With onInvalidRequest: 'error', a request the contract refuses must fail the run with its sentence; got exit ${breach.status}:\n${breachOutput.slice(-2000)}`,
+      );
+    }
+    run(vitestBin, ['run', '--config', 'vitest.strict.config.ts', 'strict/expected.test.ts'], project);
+    log('strict requests: a refused request fails its run with the sentence; an expected refusal passes');
     return { exitCode: 0, lines: ['package: 1 passed, 0 failed'] };
   } catch (error) {
     return { exitCode: 1, lines: [`✘ ${(error as Error).message}`, 'package: 0 passed, 1 failed'] };
