@@ -1,6 +1,7 @@
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 import { routeOperation } from '../engine/index.ts';
 import { answerRequest, type MockAnswer, type MockContext } from '../mock/answering.ts';
+import type { ContractCoverage } from './contract-coverage.ts';
 import { readRequestBody } from './read-request-body.ts';
 
 export interface HandlerOptions {
@@ -24,6 +25,8 @@ export interface HandlerOptions {
    */
   readonly onInvalidRequest?: 'ignore' | 'error' | ((breach: ContractBreach) => void);
   readonly expectRefusals?: readonly string[];
+  /** Records what the tests exercised (statuses, scenarios, refusals, breaches): see ContractCoverage. */
+  readonly coverage?: ContractCoverage;
 }
 
 /** A request the app sent that the contract refuses. */
@@ -75,9 +78,10 @@ export function createHandlers(context: MockContext, options: HandlerOptions = {
         body: await readRequestBody(request, context.policy.maxRequestBodyBytes),
         origin: base.href.slice(0, -1),
       });
-      if (answer.refusal && !(options.expectRefusals ?? []).includes(answer.refusal.rule)) {
+      const breach = answer.refusal !== undefined && !(options.expectRefusals ?? []).includes(answer.refusal.rule);
+      options.coverage?.record({ method: request.method, path }, answer, breach);
+      if (breach && answer.refusal)
         report(options.onInvalidRequest, { method: request.method, url: request.url, ...answer.refusal });
-      }
       if (answer.delayMs > 0) await delay(answer.delayMs);
       return respond(answer, request.method);
     }),
