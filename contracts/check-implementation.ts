@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import {
   applyCredentials,
@@ -19,7 +18,7 @@ import {
   type Violation,
   validatorCache,
 } from '../engine/index.ts';
-import { DOCUMENT_PATH, loadContract, policyFor } from '../openapi/index.ts';
+import { DEFAULT_POLICY_LABEL, DOCUMENT_PATH, fileLabel, loadContract, policyFor } from '../openapi/index.ts';
 import { createRedactor, type Redactor } from '../runtime/redact.ts';
 import { callOperation, credentialSource, type Exchange } from './call-operation.ts';
 import { type CredentialCarrier, describeUnsendableCredential, describeUnsendableToken } from './check-token.ts';
@@ -202,11 +201,10 @@ export async function loadChecks(options: {
       envelope: envelopeFor(contract, policy),
       strict: options.strict,
       validatorFor: validatorCache(),
-      documentLabel: relative(process.cwd(), contract.documentPath),
-      policyLabel:
-        options.policyPath === undefined && options.documentPath !== DOCUMENT_PATH
-          ? policy.path
-          : relative(process.cwd(), policy.path),
+      // The kit's own files by their place in the kit (openapi/flashback.yaml), however the kit was run (npx puts
+      // it deep in a cache); any other file relative to the working directory, as the mock names them.
+      documentLabel: fileLabel(contract.documentPath),
+      policyLabel: policy.path === DEFAULT_POLICY_LABEL ? policy.path : fileLabel(policy.path),
       redactor: options.redactor,
     };
   } catch (error) {
@@ -304,7 +302,7 @@ export async function checkImplementation(
   const started = performance.now();
   const heading = {
     baseUrl: showBaseUrl(settings),
-    document: relative(process.cwd(), settings.documentPath),
+    document: fileLabel(settings.documentPath),
     strict: settings.strict,
     startedAt: new Date().toISOString(),
   };

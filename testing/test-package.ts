@@ -72,11 +72,25 @@ runCli(import.meta.url, async () => {
       deadlineMs: 30_000,
     });
     try {
-      const output = run(bin, ['check', '--base-url', mock.ready[1] ?? ''], project, {
+      const output = run(bin, ['check', '--base-url', mock.ready[1] ?? '', '--report-dir', 'reports'], project, {
         ...process.env,
         CONTRACT_TOKEN: 'package-smoke',
       });
-      log(`flashback-contract check against flashback-contract mock: ${output.trim().split('\n').at(-1)}`);
+      log(
+        `flashback-contract check against flashback-contract mock: ${output
+          .trim()
+          .split('\n')
+          .filter((line) => line.startsWith('contracts:'))
+          .at(-1)}`,
+      );
+      // Pointers name the kit's files by their place in the kit, not through node_modules or an npx cache.
+      const report = readFileSync(join(project, 'reports', 'report.json'), 'utf8');
+      if (
+        (JSON.parse(report) as { document?: string }).document !== 'openapi/flashback.yaml' ||
+        report.includes('node_modules')
+      ) {
+        throw new Error(`report.json names the kit's document through node_modules: ${report.slice(0, 300)}`);
+      }
     } finally {
       await mock.stop();
     }
