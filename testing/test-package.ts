@@ -83,8 +83,32 @@ runCli(import.meta.url, async () => {
           .filter((line) => line.startsWith('contracts:'))
           .at(-1)}`,
       );
+      // docs/ci.md's command, as written, with the tarball for its placeholder, from a folder with nothing installed.
+      const ciBlock = /<!-- ci-commands[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(readFileSync(`${ROOT}docs/ci.md`, 'utf8'))?.[1];
+      const npx = ciBlock
+        ?.split('\n')
+        .join(' ')
+        .replace(/\\\s+/g, ' ')
+        .match(/npx [^#]*/)?.[0]
+        .trim();
+      if (!npx) throw new Error('docs/ci.md has no npx command after its <!-- ci-commands --> marker.');
+      const bare = join(work, 'ci');
+      mkdirSync(bare);
+      const args = npx
+        .replace('<tarball or git URL>', tarball)
+        .replace('http://127.0.0.1:3000', mock.ready[1] ?? '')
+        .split(/\s+/)
+        .slice(1);
+      const ci = run('npx', args, bare, { ...process.env, CONTRACT_TOKEN: 'package-smoke' });
+      log(
+        `docs/ci.md's npx command, with the tarball, in an empty folder: ${ci
+          .trim()
+          .split('\n')
+          .filter((line) => line.startsWith('contracts:'))
+          .at(-1)}`,
+      );
       // Pointers name the kit's files by their place in the kit, not through node_modules or an npx cache.
-      const report = readFileSync(join(project, 'reports', 'report.json'), 'utf8');
+      const report = readFileSync(join(bare, 'reports', 'report.json'), 'utf8');
       if (
         (JSON.parse(report) as { document?: string }).document !== 'openapi/flashback.yaml' ||
         report.includes('node_modules')
