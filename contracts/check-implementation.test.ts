@@ -196,7 +196,7 @@ describe('checkImplementation against broken implementations', () => {
         code: 'STATUS_OUTSIDE_POLICY',
         caseId: 'POST /mfa/enable › auth › no credentials',
       });
-      expect(warning?.message).toContain('It got 403; the document and the gap policy allow 401, 500');
+      expect(warning?.message).toContain('Your server answered 403; the contract and its gap policy allow 401, 500 here.');
     });
     await withFixture(startBrokenServer('html-refusals'), async (server) => {
       const warnings = found(await checkImplementation(settings(server.url)), 'warned');

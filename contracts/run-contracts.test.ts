@@ -354,7 +354,7 @@ describe('npm run contracts -- --load', () => {
       expect(loadExitCode(crowded)).toBe(1);
       expect(crowded.violations.STATUS_UNDOCUMENTED).toBeGreaterThan(0);
       expect(crowded.examples.join('\n')).toContain(
-        'A valid request got 502; the document lists only 200, 500 for POST /mfa/enable.',
+        'Your server answered 502 to a valid request; the contract allows only 200, 500 for POST /mfa/enable.',
       );
     });
   });

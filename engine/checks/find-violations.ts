@@ -130,7 +130,7 @@ function checkStatusDocumented(testCase: JudgedCase, response: RecordedResponse,
     schemaPointer: responsesPointer(testCase, context),
     expected: `one of ${documented.join(', ')}`,
     actual: String(response.status),
-    message: `A valid request got ${response.status}; the document lists only ${documented.join(', ')} for ${label(testCase)}.`,
+    message: `Your server answered ${response.status} to a valid request; the contract allows only ${documented.join(', ')} for ${label(testCase)}.`,
   });
 }
 
@@ -333,7 +333,7 @@ function checkStatusInPolicy(testCase: JudgedCase, response: RecordedResponse, c
     ...(rule ? { schemaPointer: `${context.policyLabel}#${rule.pointer}/allowedStatuses` } : {}),
     expected: `one of ${allowed.join(', ')}`,
     actual: String(response.status),
-    message: `${rule ? `${rule.when} ` : ''}It got ${response.status}; the document and the gap policy allow ${allowed.join(', ')}.`,
+    message: `${rule ? `${rule.when} ` : ''}Your server answered ${response.status}; the contract and its gap policy allow ${allowed.join(', ')} here.`,
   };
   return byPolicySeverity([violation]);
 }
