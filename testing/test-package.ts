@@ -250,7 +250,7 @@ it('is back to the default after the test that preferred a scenario', async () =
     // Strict requests, as the README shows them: a request the contract refuses fails the run that sent it, with
     // the sentence; one the test provokes on purpose does not.
     const strictBlock = readmeBlock('msw-strict');
-    const strictTest = (name: string, body: string, expectRefusal: boolean): void =>
+    const strictTest = (name: string, body: string, expectRefusal: boolean, strict = true): void =>
       writeFileSync(
         join(project, 'strict', name),
         `import { flashbackHandlers } from 'flashback-contract-kit/msw';
@@ -258,7 +258,7 @@ import { expect, it } from 'vitest';
 import { server } from '../vitest.setup.js';
 
 it('sends a request', async () => {
-  ${expectRefusal ? strictBlock.trim() : "server.use(...flashbackHandlers({ onInvalidRequest: 'error' }));"}
+  ${expectRefusal ? strictBlock.trim() : strict ? "server.use(...flashbackHandlers({ onInvalidRequest: 'error' }));" : 'void flashbackHandlers;'}
   const answer = await fetch('${contract.servers[0]}${operation?.path}', {
     method: '${operation?.method.toUpperCase()}',
     headers: { ${expectRefusal ? '' : "Authorization: 'Bearer t', "}'Content-Type': 'application/json' },
@@ -275,6 +275,13 @@ it('sends a request', async () => {
       false,
     );
     strictTest('expected.test.ts', example, true);
+    // The same breaking request without the option: answered, and the test passes (strictness is opted into).
+    strictTest(
+      'lenient.test.ts',
+      JSON.stringify({ ...(operation?.requestBody?.examples[0]?.value as object), mfaType: 'NOT_A_METHOD' }),
+      false,
+      false,
+    );
     const strictConfig = `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { setupFiles: ['./vitest.setup.ts'], include: ['strict/*.test.ts'] } });\n`;
     writeFileSync(join(project, 'vitest.strict.config.ts'), strictConfig);
     const vitestBin = join(project, 'node_modules', '.bin', 'vitest');
@@ -295,7 +302,8 @@ it('sends a request', async () => {
       );
     }
     run(vitestBin, ['run', '--config', 'vitest.strict.config.ts', 'strict/expected.test.ts'], project);
-    log('strict requests: a refused request fails its run with the sentence; an expected refusal passes');
+    run(vitestBin, ['run', '--config', 'vitest.strict.config.ts', 'strict/lenient.test.ts'], project);
+    log('strict requests: a refused request fails its run with the sentence; an expected refusal, or no option, passes');
     return { exitCode: 0, lines: ['package: 1 passed, 0 failed'] };
   } catch (error) {
     return { exitCode: 1, lines: [`✘ ${(error as Error).message}`, 'package: 0 passed, 1 failed'] };
