@@ -19,8 +19,8 @@ import { type CorpusRequest, generateRequests } from './corpus/generate-requests
 import { readOperations } from './corpus/read-operations.ts';
 
 /**
- * How many requests, on how many documents: `npm test` sends 141 to three (the kit's own, the engine fixture, the
- * security sampler); `npm run test:differential` (a CI step of its own) sets ONE_PIPELINE_SEEDS and sends about
+ * How many requests, on how many documents: `npm test` sends 63 to two (the kit's own and the engine fixture);
+ * `npm run test:differential` (a CI step of its own) sets ONE_PIPELINE_SEEDS and sends about
  * 490 per seed to six: 2,940 with six seeds.
  */
 const SEEDS = Number(process.env.ONE_PIPELINE_SEEDS ?? 0);
