@@ -244,7 +244,7 @@ describe('the CI summary of a server that sends HTML', () => {
 describe('a run that is interrupted', () => {
   it('writes what it judged, marked interrupted, on SIGINT, and exits 2', async () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'contracts-report-'));
-    await withFixture(startBrokenServer('hangs-but-google-auth'), async (server) => {
+    await withFixture(startBrokenServer('hangs-after-first-success'), async (server) => {
       const child = spawn(
         process.execPath,
         cliArgs('check', '--base-url', server.url, '--timeout', '120000', '--report-dir', reportDir),
@@ -259,7 +259,7 @@ describe('a run that is interrupted', () => {
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       try {
-        // Every case is sent once the refusals are answered; the valid requests but GOOGLE_AUTH's hang.
+        // Every case is sent once the refusals are answered; the valid requests after the first hang.
         // The malformed request never reaches a request handler: Node's parser refuses it first.
         const count = buildCases(await loadContract(), loadGapPolicy()).filter((c) => c.request.raw === undefined).length;
         await expect.poll(() => server.received.length, { timeout: 30_000 }).toBe(count);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { ContractLoadError } from '../engine/index.ts';
-import { GAP_RULE_IDS, loadGapPolicy } from './load-gap-policy.ts';
+import { ContractLoadError, GAP_RULE_IDS } from '../engine/index.ts';
+import { loadGapPolicy } from './load-gap-policy.ts';
 import { GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
 
 function policyWith(edit: (text: string) => string): string {

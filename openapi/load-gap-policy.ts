@@ -12,8 +12,6 @@ import {
 import { DOCUMENT_PATH, GAP_POLICY_PATH, GAP_POLICY_SCHEMA_PATH } from './locations.ts';
 import { DocumentFileRefused, parseDocumentYaml, readDocumentFile } from './read-document-file.ts';
 
-export { GAP_RULE_IDS, type GapPolicy, type GapRule, type GapRuleId } from '../engine/index.ts';
-
 interface GapPolicyFile {
   version: 1;
   errorEnvelope?: GapPolicy['errorEnvelope'];

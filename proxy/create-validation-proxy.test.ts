@@ -378,7 +378,7 @@ describe.concurrent('one exchange, one verdict', () => {
       await withFixture(startBrokenServer(kind), async (upstream) => {
         // For the slow and hanging backends the proxy's timeout is the suite's own, so that it is a TIMEOUT for
         // both, and short: the verdict is the same, and nobody waits ten seconds for it.
-        const timeoutMs = kind === 'slow' || kind === 'hangs-but-google-auth' ? 400 : 10_000;
+        const timeoutMs = kind === 'slow' || kind === 'hangs-after-first-success' ? 400 : 10_000;
         const direct = verdict(await checkImplementation(testSettings(upstream.url, TOKEN, { timeoutMs })));
         const proxied = await withProxy(
           upstream.url,
