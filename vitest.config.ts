@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{cli,engine,examples,openapi,runtime,mock,msw,proxy,contracts,scripts,testing,bench}/**/*.test.ts'],
+    include: ['{cli,diff,engine,examples,openapi,runtime,mock,msw,proxy,contracts,scripts,testing,bench}/**/*.test.ts'],
     // Tests start real processes (the mock, fixture servers); on a shared 2-core machine a cold start can take
     // seconds, so hooks get room. Speed is measured in `npm run bench`, never asserted here.
     hookTimeout: 60_000,

@@ -10,6 +10,7 @@ const SUBCOMMANDS = {
     (await import('../contracts/run-contracts.ts')).checkCommand(args, env),
   proxy: async (args: readonly string[], env: NodeJS.ProcessEnv) =>
     (await import('../proxy/start-proxy.ts')).proxyCommand(args, env),
+  diff: async (args: readonly string[], env: NodeJS.ProcessEnv) => (await import('../diff/index.ts')).diffCommand(args, env),
 } as const;
 
 export const USAGE = `Usage: flashback-contract <command> [flags]
@@ -18,8 +19,10 @@ The contract kit for the Flashback backend API.
   mock    serve a mock of the API for frontends (flashback-contract mock --help)
   check   judge a running implementation against the contract (flashback-contract check --help)
   proxy   sit in front of a backend and judge its traffic (flashback-contract proxy --help)
+  diff    classify the changes between two versions of the contract (flashback-contract diff --help)
   --version, --help
-Exit codes: 0 fine, 1 the implementation breaks the contract (or a busy port), 2 nothing could be judged.`;
+Exit codes: 0 fine, 1 the implementation breaks the contract (diff: a change breaks it; or a busy port), 2 nothing
+could be judged.`;
 
 /** The package's version, read from its package.json (one level above this file, in source and in dist/). */
 function version(): string {

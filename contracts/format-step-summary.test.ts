@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { markdownText } from '../runtime/markdown-text.ts';
 import type { ContractReport } from './check-implementation.ts';
-import { formatStepSummary, markdownText } from './format-step-summary.ts';
+import { formatStepSummary } from './format-step-summary.ts';
 
 const HOSTILE =
   '<img src="https://evil.example/x.png"> [click](javascript:alert(1)) ![t](https://evil.example/t) `code` | cell\nnext *b* _i_ ~s~ &amp;';

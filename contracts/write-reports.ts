@@ -1,7 +1,8 @@
-import { appendFileSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
 import { describeWriteError } from '../runtime/describe-write-error.ts';
+import { describeOutputError, makeDirectories, writeRegularFile } from '../runtime/write-regular-file.ts';
 import type { ContractReport } from './check-implementation.ts';
 import { describeCheck } from './describe-violation.ts';
 
@@ -24,60 +25,23 @@ export class UnwritableOutput extends Error {
 export function prepareReportDir(dir: string): void {
   try {
     makeDirectories(dir);
-    for (const name of REPORT_FILES) writeReportFile(join(dir, name), '');
+    for (const name of REPORT_FILES) writeRegularFile(join(dir, name), '');
   } catch (error) {
     throw new UnwritableOutput(
-      `Cannot write reports to ${dir}: ${describeReportError(error)}. Pass --report-dir a directory you can write.`,
+      `Cannot write reports to ${dir}: ${describeOutputError(error)}. Pass --report-dir a directory you can write.`,
     );
   }
-}
-
-// O_NOFOLLOW: a report file that is a symbolic link (junit.xml -> ~/.bashrc, planted in a shared directory) is
-// refused with ELOOP instead of followed, so that a run never overwrites a file it was not asked to write.
-// O_NONBLOCK: a named pipe in its place fails at once (ENXIO) instead of blocking the run until a reader comes.
-const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
-/** Writes a report file, which must be a regular file (or not exist yet); never through a symbolic link. */
-function writeReportFile(path: string, data: string): void {
-  const fd = openSync(path, WRITE_NO_FOLLOW, 0o666);
-  try {
-    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG', path });
-    writeFileSync(fd, data);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function describeReportError(error: unknown): string {
-  const { code, path } = error as NodeJS.ErrnoException;
-  const file = path ?? 'a report file';
-  if (code === 'ELOOP') return `${file} is a symbolic link, which the kit does not follow; remove it or pick another directory`;
-  if (code === 'ENXIO' || code === 'ENOTREG') return `${file} is not a regular file; remove it or pick another directory`;
-  return describeWriteError(error);
-}
-
-/**
- * mkdir -p, one level at a time. Node's own recursive mkdirSync never returns where mkdir answers ENOENT for a
- * directory whose parent exists (/proc/nope): it retries the parent forever.
- */
-function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  for (let current = resolve(dir); !existsSync(current); current = dirname(current)) {
-    missing.unshift(current);
-    if (dirname(current) === current) break;
-  }
-  for (const path of missing) mkdirSync(path);
 }
 
 /** Writes junit.xml (one test case per check × case) and report.json (the whole report) into `dir`. */
 export function writeReports(report: ContractReport, dir: string): void {
   try {
-    writeReportFile(join(dir, 'junit.xml'), toJunit(report));
-    writeReportFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeRegularFile(join(dir, 'junit.xml'), toJunit(report));
+    writeRegularFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   } catch (error) {
     // Do not leave a half-written junit.xml that a CI server would read as a verdict.
     for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
-    throw new UnwritableOutput(`Cannot write reports to ${dir}: ${describeReportError(error)}.`);
+    throw new UnwritableOutput(`Cannot write reports to ${dir}: ${describeOutputError(error)}.`);
   }
 }
 

@@ -138,3 +138,20 @@ function describeLoadError(error: Error): string {
   const more = findings.length > 1 ? ` (${findings.length - 1} more findings follow from it)` : '';
   return `it breaks the OpenAPI schema: ${first}${more}.`;
 }
+
+/**
+ * The document as written, with the files it refers to folded in as internal $refs (the diff compares two of
+ * these, and points into them), read through the same bounded reader as loadContract.
+ */
+export async function bundleDocument(documentPath: string): Promise<Record<string, unknown>> {
+  const refused: { file?: string; reason?: string } = {};
+  try {
+    return (await SwaggerParser.bundle(documentPath, boundedReading(refused))) as Record<string, unknown>;
+  } catch (error) {
+    throw new ContractLoadError(
+      refused.reason === undefined
+        ? `The contract ${documentPath} does not load: ${(error as Error).message}`
+        : `The contract ${documentPath} ${refused.reason}.`,
+    );
+  }
+}
