@@ -129,19 +129,33 @@ export function classifyChanges(changes: readonly StructuralChange[], versions: 
     const parameter = parameterIdentity(change, versions);
     const base = sourcePointer(versions.base, path, parameter);
     const head = sourcePointer(versions.head, path, parameter);
-    out.push(...found.map((entry) => ({ ...entry, base, head })));
+    for (const entry of found) {
+      // Several fields of one security scheme change as one: it is listed once.
+      if (out.some((known) => known.kind === entry.kind && known.where === entry.where && known.sentence === entry.sentence))
+        continue;
+      out.push({ ...entry, base, head });
+    }
   }
   return out;
+}
+
+/**
+ * An operation's parameters as the structural diff lists them: its own, then its path's that it does not
+ * override (by name and place).
+ */
+function operationParameters(document: Json, path: Segments): Json[] {
+  const own = valueAt(document, path.slice(0, 4));
+  const shared = valueAt(document, ['paths', String(path[1]), 'parameters']);
+  const list = (value: unknown) => (Array.isArray(value) ? value.map((p) => deref(document, p)).filter(isObject) : []);
+  const mine = list(own);
+  return [...mine, ...list(shared).filter((p) => !mine.some((o) => o.name === p.name && o.in === p.in))];
 }
 
 /** The name and place of the parameter a change is in: BASE's element at its index, or the one added. */
 function parameterIdentity(change: StructuralChange, versions: Versions): { name: string; in: string } | undefined {
   const { path } = change;
   if (path[0] !== 'paths' || path[3] !== 'parameters' || typeof path[4] !== 'number') return undefined;
-  const list = valueAt(versions.base, path.slice(0, 4));
-  const value = (
-    path.length === 5 ? (change.after ?? change.before) : Array.isArray(list) ? deref(versions.base, list[path[4]]) : undefined
-  ) as Json | undefined;
+  const value = path.length === 5 ? (change.after ?? change.before) : operationParameters(versions.base, path)[path[4]];
   return isObject(value) ? { name: String(value.name), in: String(value.in) } : undefined;
 }
 
@@ -162,23 +176,22 @@ function sourcePointer(document: Json, segments: Segments, parameter?: { name: s
       node = valueAt(document, pointer);
     }
   };
+  const sameParameter = (p: unknown) => {
+    const value = deref(document, p) as Json | undefined;
+    return value?.name === parameter?.name && value?.in === parameter?.in;
+  };
   for (const [at, segment] of segments.entries()) {
     follow();
-    if (at === 4 && segments[3] === 'parameters' && parameter) {
-      const own = (Array.isArray(node) ? node : []).findIndex((p) => {
-        const value = deref(document, p) as Json | undefined;
-        return value?.name === parameter.name && value?.in === parameter.in;
-      });
+    if (at === 4 && segments[3] === 'parameters' && parameter) continue;
+    if (at === 3 && segment === 'parameters' && parameter && isObject(node)) {
+      const own = (Array.isArray(node.parameters) ? node.parameters : []).findIndex(sameParameter);
       if (own >= 0) {
-        pointer.push(own);
-        node = (node as unknown[])[own];
+        pointer.push('parameters', own);
+        node = (node.parameters as unknown[])[own];
         continue;
       }
       const shared = valueAt(document, ['paths', String(segments[1]), 'parameters']);
-      const index = (Array.isArray(shared) ? shared : []).findIndex((p) => {
-        const value = deref(document, p) as Json | undefined;
-        return value?.name === parameter.name && value?.in === parameter.in;
-      });
+      const index = (Array.isArray(shared) ? shared : []).findIndex(sameParameter);
       if (index < 0) break;
       pointer = ['paths', String(segments[1]), 'parameters', index];
       node = (shared as unknown[])[index];
@@ -269,14 +282,9 @@ function parameterChange(change: StructuralChange, rest: Segments, operation: st
   const index = rest[1] as number;
   const path = change.path;
   // Identify the parameter: an element of BASE keeps BASE's index; one only HEAD has is the value added.
-  const baseList = valueAt(versions.base, path.slice(0, 4));
-  const identity = (
-    rest.length === 2
-      ? (change.after ?? change.before)
-      : Array.isArray(baseList)
-        ? deref(versions.base, baseList[index])
-        : undefined
-  ) as Json | undefined;
+  const identity = (rest.length === 2 ? (change.after ?? change.before) : operationParameters(versions.base, path)[index]) as
+    | Json
+    | undefined;
   const label = identity ? `${String(identity.in)} parameter ${String(identity.name)}` : `parameter ${index}`;
   const area = identity ? `${String(identity.in)}-parameter` : 'parameter';
   const where = identity
@@ -484,7 +492,8 @@ function responseChange(change: StructuralChange, rest: Segments, operation: str
 function securityChange(versions: Versions, path: string, method: string, operation: string): Found[] {
   const alternatives = (document: Json): string[][] => {
     const security = valueAt(document, ['paths', path, method, 'security']) ?? document.security;
-    if (!Array.isArray(security)) return [[]];
+    // No security, or an empty list, asks for nothing: one alternative that needs no credential.
+    if (!Array.isArray(security) || security.length === 0) return [[]];
     return security.map((requirement) => (isObject(requirement) ? Object.keys(requirement).sort() : []));
   };
   const base = alternatives(versions.base);
@@ -539,11 +548,23 @@ function documentChange(change: StructuralChange, versions: Versions): Found[] {
   if (area === 'components' && key === 'securitySchemes' && typeof field === 'string') {
     const sub = change.path[3];
     const wire = sub === undefined || sub === 'type' || sub === 'scheme' || sub === 'in' || sub === 'name';
-    return make(
-      `security-scheme-${verb}`,
-      `The security scheme ${field} ${wire ? `${verb}${sub === undefined ? '' : ` its ${String(sub)}`}: credentials are sent another way` : `${String(sub)} ${verb}`}.`,
-      both(wire && change.action === 'replace' ? 'breaking' : wire && sub !== undefined ? 'breaking' : 'compatible'),
-    );
+    // Added or removed whole, a scheme matters where an operation asks for it (its security is compared there).
+    if (sub === undefined)
+      return make(`security-scheme-${verb}`, `The security scheme ${field} was ${verb}.`, both('compatible'));
+    if (!wire)
+      return make(
+        `security-scheme-${String(sub)}-${verb}`,
+        `The security scheme ${field}: ${String(sub)} ${verb}.`,
+        both('compatible'),
+      );
+    return [
+      {
+        kind: 'security-scheme-changed',
+        where: pointerOf(['components', 'securitySchemes', field]),
+        sentence: `The security scheme ${field} changed how credentials are sent (its type, scheme, place or name): every operation that asks for it changes.`,
+        ...both('breaking'),
+      },
+    ];
   }
   if (area === 'components') return []; // seen where an operation uses it, or unused.
   if (area === 'webhooks')

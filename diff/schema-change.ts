@@ -205,7 +205,7 @@ export function schemaChange(input: SchemaChangeInput): SchemaChange {
   }
   if (LOWER_BOUNDS.has(keyword) || UPPER_BOUNDS.has(keyword)) {
     const effect = boundEffect(keyword, action, before, after);
-    const moved = effect === 'narrow' ? 'tightened' : effect === 'widen' ? 'loosened' : verb;
+    const moved = action !== 'replace' ? verb : effect === 'narrow' ? 'tightened' : effect === 'widen' ? 'loosened' : verb;
     const phrase =
       action === 'replace' ? `${keyword} ${show(before)} became ${show(after)}` : `${keyword} ${show(before ?? after)} ${verb}`;
     return result(effect, `${keyword}-${moved}`, phrase);
