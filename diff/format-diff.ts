@@ -103,6 +103,8 @@ export function formatDiff(report: DiffReport): string[] {
 export function formatDiffMarkdown(report: DiffReport): string {
   if (report.notCompared !== undefined) return `## Contract diff: not compared\n\n${markdownText(report.notCompared)}\n`;
   const lines = [`## Contract diff: ${markdownText(closingLine(report))}`, '', markdownText(heading(report)), ''];
+  // A pointer or a request in a code span: shown as written, with no Markdown in it; a backtick would end the span.
+  const code = (text: string) => `\`${text.replaceAll('`', "'").replaceAll('|', '\\|').replace(/\r?\n/g, ' ')}\``;
   const table = (changes: readonly Change[], extra?: (change: Change) => string) => {
     lines.push(
       `| Change | Clients | Implementations | Kind and pointer${extra ? ' | Why' : ''} |`,
@@ -114,7 +116,7 @@ export function formatDiffMarkdown(report: DiffReport): string {
         ? `<br>shown by \`${markdownText(shown.request).replaceAll('`', "'")}\`${shown.status === undefined ? '' : ` → ${shown.status}`}`
         : '';
       lines.push(
-        `| ${markdownText(change.sentence)}${proof} | ${change.clients} | ${change.implementations} | \`${markdownText(change.kind)}\` ${markdownText(change.where || '/')}${extra ? ` | ${markdownText(extra(change))}` : ''} |`,
+        `| ${markdownText(change.sentence)}${proof} | ${change.clients} | ${change.implementations} | ${code(change.kind)} ${code(change.where || '/')}${extra ? ` | ${markdownText(extra(change))}` : ''} |`,
       );
     }
     if (changes.length > LISTED) lines.push('', `… ${changes.length - LISTED} more in the JSON report.`);

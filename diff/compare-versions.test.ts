@@ -1,0 +1,247 @@
+// The diff through its real parts: documents on disk, both mocks served on loopback in this process, the suite
+// sent across. The pattern case is what a text-only rule cannot tell (one pattern replaced by another); only
+// sending a request built from BASE to the mock serving HEAD shows that it breaks clients.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
+import { cliArgs } from '../testing/cli.ts';
+import { compareVersions, diffCommand, diffExitCode, formatDiffMarkdown } from './index.ts';
+
+const KIT_TEXT = readFileSync(DOCUMENT_PATH, 'utf8');
+const KIT_ROOT = dirname(dirname(DOCUMENT_PATH));
+let folder: string;
+
+/** Writes a version of the kit's document with `edit` applied to its MfaType schema; returns its path. */
+function version(name: string, edit: (mfaType: Record<string, unknown>) => void, infoVersion = '1.0.0'): string {
+  const document = parse(KIT_TEXT) as {
+    info: { version: string };
+    components: { schemas: { MfaType: Record<string, unknown> } };
+  };
+  edit(document.components.schemas.MfaType);
+  document.info.version = infoVersion;
+  const path = join(folder, `${name}.yaml`);
+  writeFileSync(path, stringify(document));
+  return path;
+}
+
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'diff-test-'));
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const options = (base: string, head: string) => ({
+  base,
+  head,
+  basePolicy: GAP_POLICY_PATH,
+  headPolicy: GAP_POLICY_PATH,
+  failOn: 'any' as const,
+  execute: true,
+  cwd: folder,
+});
+
+describe('the execution check', () => {
+  it('shows a break that the text cannot tell: a pattern replaced by a narrower one', async () => {
+    const base = version('pattern-base', (schema) => {
+      schema.pattern = '^[A-Z_]+$';
+    });
+    const head = version('pattern-head', (schema) => {
+      schema.pattern = '^[A-Z]+$';
+    });
+    const textOnly = await compareVersions({ ...options(base, head), execute: false });
+    expect(textOnly.changes.map((change) => [change.kind, change.clients])).toEqual([
+      ['request-body-pattern-changed', 'unknown'],
+    ]);
+
+    const report = await compareVersions(options(base, head));
+    const [change] = report.changes;
+    expect(change).toMatchObject({ kind: 'request-body-pattern-changed', clients: 'breaking', decidedBy: 'execution' });
+    // The request that shows it: a value BASE allows (GOOGLE_AUTH has an underscore), refused by HEAD's mock.
+    expect(change?.shown?.[0]?.request).toMatch(/^POST \/mfa\/enable \{"mfaType":"(GOOGLE_AUTH|MAGIC_LINK)"\}$/);
+    expect(change?.shown?.[0]?.status).toBe(422);
+    expect(diffExitCode(report)).toBe(1);
+  });
+
+  it('finds a replaced pattern compatible when every request agrees', async () => {
+    const base = version('loose-base', (schema) => {
+      schema.pattern = '^[A-Z]+';
+    });
+    const head = version('loose-head', (schema) => {
+      schema.pattern = '^[A-Z_]+';
+    });
+    const report = await compareVersions(options(base, head));
+    expect(report.changes).toMatchObject([
+      { kind: 'request-body-pattern-changed', clients: 'compatible', decidedBy: 'execution' },
+    ]);
+    expect(diffExitCode(report)).toBe(0);
+  });
+
+  it('confirms a text break with the request that shows it, and agrees with itself on an unchanged document', async () => {
+    const base = version('same', () => {});
+    const head = version('more', (schema) => {
+      (schema.enum as string[]).push('SMS');
+    });
+    const report = await compareVersions(options(base, head));
+    expect(report.changes).toMatchObject([
+      {
+        kind: 'request-body-enum-value-added',
+        clients: 'compatible',
+        implementations: 'breaking',
+        shown: [{ side: 'implementations', request: 'POST /mfa/enable {"mfaType":"SMS"}', status: 422 }],
+      },
+    ]);
+    const same = await compareVersions(options(base, base));
+    expect(same.changes).toEqual([]);
+    expect(same.execution?.disagreements).toBe(0);
+    expect(diffExitCode(same)).toBe(0);
+  });
+});
+
+describe('the allow-list', () => {
+  it('accepts a breaking change on purpose and still reports it; an entry that matches nothing is named', async () => {
+    const base = version('allow-base', () => {});
+    const head = version('allow-head', (schema) => {
+      (schema.enum as string[]).pop();
+    });
+    const list = join(folder, 'allow.yaml');
+    writeFileSync(
+      list,
+      stringify({
+        accepted: [
+          {
+            kind: 'request-body-enum-value-removed',
+            where: '#/components/schemas/MfaType/enum/2',
+            reason: 'PASSKEY is withdrawn',
+          },
+          { kind: 'operation-removed', where: '/paths/~1gone/get', reason: 'stale' },
+        ],
+      }),
+    );
+    const report = await compareVersions({ ...options(base, head), allowList: list, execute: false });
+    expect(report.changes).toMatchObject([{ kind: 'request-body-enum-value-removed', accepted: 'PASSKEY is withdrawn' }]);
+    expect(report.unusedAllowances).toMatchObject([{ kind: 'operation-removed' }]);
+    expect(diffExitCode(report)).toBe(0);
+  });
+
+  it('refuses an entry without a reason: exit 2, one sentence with its pointer', async () => {
+    const list = join(folder, 'no-reason.yaml');
+    writeFileSync(list, stringify({ accepted: [{ kind: 'operation-removed', where: '/paths/~1x/get' }] }));
+    const outcome = await diffCommand([DOCUMENT_PATH, DOCUMENT_PATH, '--allow-list', list, '--text-only'], {}, folder);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.lines).toEqual([expect.stringContaining('/accepted/0: "reason" must be a non-empty string')]);
+  });
+});
+
+describe('flashback-contract diff against git revisions', () => {
+  let repo: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'diff-repo-'));
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'kit@example.com');
+    git('config', 'user.name', 'kit');
+    writeFileSync(join(repo, 'api.yaml'), KIT_TEXT);
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    const head = parse(KIT_TEXT) as { info: { version: string }; components: { schemas: { MfaType: { enum: string[] } } } };
+    head.info.version = '2.0.0';
+    head.components.schemas.MfaType.enum.pop();
+    writeFileSync(join(repo, 'api.yaml'), stringify(head));
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('exit 1: a working copy that removes an enum value breaks clients; Markdown renders escaped', async () => {
+    const markdown = join(repo, 'summary.md');
+    const outcome = await diffCommand(['main:api.yaml', 'api.yaml', '--markdown', markdown, '--text-only'], {}, repo);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.lines[0]).toBe(
+      'BASE main:api.yaml (version 1.0.0, the default gap policy) → HEAD api.yaml (version 2.0.0, the default gap policy)',
+    );
+    expect(outcome.lines).toContain('Breaks clients (frontends built against BASE): 1');
+    expect(outcome.lines.at(-1)).toMatch(/^✘ 1 change breaks the contract \(clients 1, implementations 0\)/);
+    const written = readFileSync(markdown, 'utf8');
+    expect(written).toContain('### Breaks clients (frontends built against BASE): 1');
+    expect(written).toContain(
+      '| POST /mfa/enable: request body (application/json), mfaType: enum value PASSKEY removed. | breaking | compatible | `request-body-enum-value-removed` `/paths/~1mfa~1enable/post/requestBody/content/application~1json/schema/properties/mfaType/enum/2` |',
+    );
+  });
+
+  it('exit 0: the same revision against itself', async () => {
+    const outcome = await diffCommand(['main:api.yaml', 'HEAD:api.yaml', '--text-only'], {}, repo);
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.lines.at(-1)).toMatch(/^✔ Nothing breaks: 0 changes/);
+  });
+
+  it('exit 1 only for the side --fail-on names', async () => {
+    const outcome = await diffCommand(['main:api.yaml', 'api.yaml', '--text-only', '--fail-on', 'implementations'], {}, repo);
+    expect(outcome.exitCode).toBe(0);
+  });
+
+  it.each([
+    [['nope:api.yaml', 'api.yaml'], 'BASE nope:api.yaml: nope is not a revision of the git repository'],
+    [['main:missing.yaml', 'api.yaml'], 'BASE main:missing.yaml: main has no file missing.yaml.'],
+    [['main:api.yaml'], 'diff takes two versions, BASE and HEAD; got 1.'],
+    [['main:api.yaml', 'api.yaml', '--fail-on', 'servers'], '--fail-on takes any, clients, implementations; got "servers".'],
+    [['main:api.yaml', 'api.yaml', '--report', ''], '--report was given an empty path.'],
+  ])('exit 2 for %j, in one sentence', async (args, sentence) => {
+    const outcome = await diffCommand(args, {}, repo);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.lines).toHaveLength(1);
+    expect(outcome.lines[0]).toContain(sentence);
+  });
+
+  it('exit 2 when a version is not a valid document, naming it as the user did', async () => {
+    writeFileSync(join(repo, 'broken.yaml'), 'openapi: 3.1.0\ninfo: {}\npaths: {}\n');
+    const outcome = await diffCommand(['main:api.yaml', 'broken.yaml', '--text-only'], {}, repo);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.lines[0]).toMatch(/^✘ Nothing compared: HEAD \(broken\.yaml\) cannot be compared: /);
+  });
+
+  it('exit 2 when the report cannot be written, after saying what it found', async () => {
+    const outcome = await diffCommand(
+      ['main:api.yaml', 'api.yaml', '--text-only', '--report', join(repo, 'no', 'such', 'dir', 'r.json')],
+      {},
+      repo,
+    );
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.lines.at(-1)).toMatch(/^✘ Cannot write --report /);
+  });
+
+  it('the JSON report is the whole report, and formatDiffMarkdown escapes what a document says', async () => {
+    const report = join(repo, 'report.json');
+    await diffCommand(['main:api.yaml', 'api.yaml', '--text-only', '--report', report], {}, repo);
+    const written = JSON.parse(readFileSync(report, 'utf8'));
+    expect(written.head.version).toBe('2.0.0');
+    expect(written.changes[0]).toMatchObject({ kind: 'request-body-enum-value-removed', clients: 'breaking' });
+    const hostile = formatDiffMarkdown({
+      ...written,
+      changes: [{ ...written.changes[0], sentence: '<img src=x onerror=alert(1)> | *bold*' }],
+    });
+    expect(hostile).toContain('&lt;img src=x onerror=alert(1)&gt; \\| \\*bold\\*');
+    expect(hostile).not.toContain('<img');
+  });
+});
+
+describe('the flashback-contract bundle', () => {
+  it('compares a git revision of the kit with its working copy, policy included, and runs the execution check', async () => {
+    // One child process, as users start it: the kit's document at HEAD against the file (the same, unless this
+    // tree has uncommitted edits to it, which are then classified: exit 0 or 1, never 2).
+    const result = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      execFile(
+        process.execPath,
+        cliArgs('diff', 'HEAD:openapi/flashback.yaml', 'openapi/flashback.yaml'),
+        { cwd: KIT_ROOT, timeout: 60_000 },
+        (error, stdout) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout }),
+      );
+    });
+    expect([0, 1]).toContain(result.code);
+    expect(result.stdout).toMatch(
+      /^BASE HEAD:openapi\/flashback\.yaml \(version [^,]+, HEAD:openapi\/gap-policy\.yaml\) → HEAD openapi\/flashback\.yaml/,
+    );
+    expect(result.stdout).toMatch(/Execution: \d+ requests built from BASE sent to HEAD's mock/);
+  });
+});
