@@ -37,6 +37,14 @@ export type { BodyReading };
 /** The header that says where an answer came from: a document example, a gap-policy rule, or the generator. */
 export const SOURCE_HEADER = 'x-mock-source';
 
+/**
+ * X-Mock-Source as sent: where the answer came from, and which version of the contract (info.version) the mock
+ * serves, so that a frontend sees what it is testing against (and `flashback-contract diff` names the same).
+ */
+export function sourceHeader(context: Pick<MockContext, 'contract'>, source: string): string {
+  return `${source} (contract version ${context.contract.version})`;
+}
+
 export interface MockRequest {
   readonly method: string;
   readonly path: string;
@@ -108,7 +116,7 @@ export async function answerRequest(context: MockContext, request: MockRequest):
     const source = 'CORS preflight';
     return {
       status: 204,
-      headers: { ...preflightHeaders(request.headers, methods), [SOURCE_HEADER]: source },
+      headers: { ...preflightHeaders(request.headers, methods), [SOURCE_HEADER]: sourceHeader(context, source) },
       body: '',
       source,
       delayMs: 0,
@@ -124,7 +132,7 @@ export async function answerRequest(context: MockContext, request: MockRequest):
     const source = 'index page';
     return {
       status: 200,
-      headers: { ...cors, 'content-type': 'text/html; charset=utf-8', [SOURCE_HEADER]: source },
+      headers: { ...cors, 'content-type': 'text/html; charset=utf-8', [SOURCE_HEADER]: sourceHeader(context, source) },
       body: renderIndexPage(context.contract, context.policy, request.origin),
       source,
       delayMs: 0,
@@ -133,7 +141,7 @@ export async function answerRequest(context: MockContext, request: MockRequest):
   const preferences = readPreferences(request.headers.prefer, request.query);
   const delivery = chooseDelivery(preferences);
   const decision = await decide(context, request, preferences, delivery);
-  const headers = { ...cors, ...decision.headers, [SOURCE_HEADER]: decision.source };
+  const headers = { ...cors, ...decision.headers, [SOURCE_HEADER]: sourceHeader(context, decision.source) };
   // A delay or a fault applies to whatever the answer is, refusals included: a UI's error path is slow too.
   if (delivery.kind === 'unknown') return { ...decision, headers, delayMs: 0 };
   // A HEAD answer has no body to cut short: it is delivered whole.

@@ -3,7 +3,14 @@ import type { Duplex } from 'node:stream';
 import { type Contract, DEFAULT_POLICY_LABEL, envelopeBody, type GapPolicy } from '../engine/index.ts';
 import { fileLabel } from '../openapi/index.ts';
 import { flattenHeaders, rawHttpAnswer } from '../runtime/http-headers.ts';
-import { answerRequest, createMockContext, type MockAnswer, type MockContext, SOURCE_HEADER } from './answer-request.ts';
+import {
+  answerRequest,
+  createMockContext,
+  type MockAnswer,
+  type MockContext,
+  SOURCE_HEADER,
+  sourceHeader,
+} from './answer-request.ts';
 import { readBody } from './read-body.ts';
 
 export interface MockServerOptions {
@@ -65,7 +72,7 @@ function rawRefusal(context: MockContext, sentence: string): string {
     rule.mock.status,
     {
       'content-type': context.envelope.contentType,
-      [SOURCE_HEADER]: `${context.policyLabel}#${rule.pointer}`,
+      [SOURCE_HEADER]: sourceHeader(context, `${context.policyLabel}#${rule.pointer}`),
       'access-control-allow-origin': '*',
     },
     envelopeBody(context.envelope, sentence, rule.mock.status),

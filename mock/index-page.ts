@@ -47,6 +47,7 @@ button { font: inherit; cursor: pointer; }
 </head>
 <body>
 <h1>${escapeHtml(contract.title)} mock</h1>
+<p>Serving version <strong>${escapeHtml(contract.version)}</strong> of the contract (its <code>info.version</code>; every <code>X-Mock-Source</code> names it too).</p>
 <p>Every answer is a named example of <code>${escapeHtml(contract.documentPath.split('/').slice(-2).join('/'))}</code> or a rule of the gap policy;
 the <code>X-Mock-Source</code> header says which. Any credential of the right form is accepted: a bearer token of one word (RFC 6750), Basic user:password, an API key where the document puts it.
 The same answers come in-process, with no server, from the MSW handlers of <code>flashback-contract-kit/msw</code>.</p>

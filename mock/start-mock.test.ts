@@ -57,7 +57,7 @@ async function call(
 
 function expectPolicyError(answer: Awaited<ReturnType<typeof call>>, rule: GapRuleId, mentions: string[] = []): void {
   expect(answer.status).toBe(policy.rules[rule].mock.status);
-  expect(answer.headers['x-mock-source']).toBe(`openapi/gap-policy.yaml#/rules/${rule}`);
+  expect(answer.headers['x-mock-source']).toBe(`openapi/gap-policy.yaml#/rules/${rule} (contract version ${contract.version})`);
   for (const [name, value] of Object.entries(policy.rules[rule].mock.headers))
     expect(answer.headers[name.toLowerCase()]).toBe(value);
   const body = answer.json() as Record<string, unknown>;
@@ -87,7 +87,9 @@ describe('npm run mock', () => {
         expect(answer.status).toBe(200);
         expect(answer.headers['content-type']).toBe('application/json');
         expect(answer.json()).toEqual(expected?.value);
-        expect(answer.headers['x-mock-source']).toBe(`openapi/flashback.yaml#${expected?.pointer}`);
+        expect(answer.headers['x-mock-source']).toBe(
+          `openapi/flashback.yaml#${expected?.pointer} (contract version ${contract.version})`,
+        );
       }
     }
   });
@@ -167,7 +169,7 @@ describe('npm run mock', () => {
       expect(answer.status).toBe(200);
       const response = operation.responses.find((r) => r.status === 200);
       expect(answer.headers['x-mock-source']).toBe(
-        `generated from openapi/flashback.yaml#${response?.schemaPointer} with seed ${seed}`,
+        `generated from openapi/flashback.yaml#${response?.schemaPointer} with seed ${seed} (contract version ${contract.version})`,
       );
       expect(validatorFor(response?.schema ?? {})(answer.json())).toEqual([]);
       bodies.push(answer.text);
@@ -263,7 +265,7 @@ describe('npm run mock', () => {
     });
     await response.body.dump();
     expect(response.statusCode).toBe(204);
-    expect(response.headers['x-mock-source']).toBe('CORS preflight');
+    expect(response.headers['x-mock-source']).toBe(`CORS preflight (contract version ${contract.version})`);
     expect(response.headers['access-control-allow-origin']).toBe('http://127.0.0.1:9');
     expect(response.headers['access-control-allow-methods']).toContain(operation.method.toUpperCase());
     expect(

@@ -32,7 +32,7 @@ const DOCUMENTS = FULL
 
 /** The rule an answer names in X-Mock-Source (…#/rules/<rule>), or none for a documented answer. */
 function ruleOfSource(source: string | undefined): GapRuleId | 'none' {
-  return (/#\/rules\/([a-z-]+)$/.exec(source ?? '')?.[1] as GapRuleId | undefined) ?? 'none';
+  return (/#\/rules\/([a-z-]+)(?: \(contract version [^)]*\))?$/.exec(source ?? '')?.[1] as GapRuleId | undefined) ?? 'none';
 }
 
 async function send1(base: string, sent: CorpusRequest): Promise<Record<string, string | string[] | undefined>> {
