@@ -2,7 +2,7 @@
 // It prints figures and ratios; it never fails on timing (these machines are shared and noisy).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startEndlessServer } from '../contracts/fixtures/endless-server.ts';
-import { DOCUMENT_PATH, loadContract } from '../openapi/index.ts';
+import { DOCUMENT_PATH, GAP_POLICY_PATH, loadContract } from '../openapi/index.ts';
 import { runCli } from '../runtime/run-cli.ts';
 import { buildBundles } from '../scripts/build.ts';
 import { cliArgs } from '../testing/cli.ts';
@@ -332,6 +333,50 @@ async function proxyBounds(log: (line: string) => void): Promise<string[]> {
   ];
 }
 
+/**
+ * `flashback-contract diff` as CI runs it (the built CLI, the execution check included), median of `runs`: the
+ * kit's document against a copy with a new enum value, and the largest document of the Prism corpus against a
+ * copy with an edited description. oasdiff, the dedicated tool, is a Go binary with no npm or Debian package: it
+ * cannot be installed here to run beside it, so only its rule count is given as context.
+ */
+async function diffWall(
+  runs: number,
+  log: (line: string) => void,
+): Promise<{ kit: number; corpus: number; corpusLabel: string }> {
+  const folder = join(tmpdir(), 'flashback-bench-diff');
+  mkdirSync(folder, { recursive: true });
+  const kitHead = join(folder, 'flashback.yaml');
+  const kit = parseYaml(readFileSync(DOCUMENT_PATH, 'utf8')) as { components: { schemas: { MfaType: { enum: string[] } } } };
+  kit.components.schemas.MfaType.enum.push('SMS');
+  writeFileSync(kitHead, stringifyYaml(kit));
+  const corpusBase = fileURLToPath(new URL('../node_modules/@readme/oas-examples/3.1/json/train-travel.json', import.meta.url));
+  const corpus = JSON.parse(readFileSync(corpusBase, 'utf8')) as { info: { description?: string } };
+  corpus.info.description = 'edited';
+  const corpusHead = join(folder, 'train-travel.json');
+  writeFileSync(corpusHead, JSON.stringify(corpus));
+  const time = async (...args: string[]): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const code = await new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, cliArgs('diff', ...args), { stdio: 'ignore' });
+        child.on('close', (exitCode) => done(exitCode));
+      });
+      times.push(performance.now() - started);
+      // A diff that compared nothing (exit 2) would time a refusal, not a comparison.
+      if (code !== 0 && code !== 1)
+        throw new Error(`flashback-contract diff ${args.join(' ')} exited ${code}: nothing was compared.`);
+    }
+    return median(times);
+  };
+  log(`diff: flashback-contract diff wall time (built CLI, execution check included), median of ${runs}`);
+  const kitMs = await time(DOCUMENT_PATH, kitHead, '--head-policy', GAP_POLICY_PATH);
+  const corpusMs = await time(corpusBase, corpusHead);
+  const corpusLabel = `train-travel.json, ${Math.round(statSync(corpusBase).size / 1024)} KB`;
+  log(`  kit document ${fixed(kitMs)} ms; ${corpusLabel} ${fixed(corpusMs)} ms`);
+  return { kit: kitMs, corpus: corpusMs, corpusLabel };
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const fixed = (value: number, digits = 0): string => value.toFixed(digits);
 
@@ -357,9 +402,10 @@ runCli(import.meta.url, async () => {
     body,
     headers: { authorization: 'Bearer bench', 'content-type': operation.requestBody.contentType },
   };
-  if (values.only !== undefined && values.only !== 'contracts' && values.only !== 'proxy') {
-    return { exitCode: 2, lines: [`✘ --only takes "contracts" or "proxy"; got "${values.only}".`] };
+  if (values.only !== undefined && values.only !== 'contracts' && values.only !== 'proxy' && values.only !== 'diff') {
+    return { exitCode: 2, lines: [`✘ --only takes "contracts", "proxy" or "diff"; got "${values.only}".`] };
   }
+  if (values.only === 'diff') return { exitCode: 0, lines: diffLines(await diffWall(runs, log)) };
   if (values.only === 'contracts') {
     const suite = await contractSuiteWall(runs, log);
     return {
@@ -482,6 +528,7 @@ runCli(import.meta.url, async () => {
   }
 
   const suite = await contractSuiteWall(runs, log);
+  const diff = await diffWall(runs, log);
 
   const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
   const ours50 = throughput.get('our mock@50');
@@ -505,6 +552,15 @@ runCli(import.meta.url, async () => {
     `flashback-contract check / dredd 14           ${ratio(suite.cli, suite.dredd).padEnd(10)} ≤ 0.6×`,
     `  of which the checks (report.durationMs)     ${`${fixed(suite.checks)} ms`.padEnd(10)}`,
     ...endless,
+    ...diffLines(diff),
   ];
   return { exitCode: 0, lines };
 });
+
+function diffLines(diff: { kit: number; corpus: number; corpusLabel: string }): string[] {
+  return [
+    `flashback-contract diff, kit document          ${`${fixed(diff.kit)} ms`.padEnd(10)} (execution check included)`,
+    `flashback-contract diff, ${diff.corpusLabel.padEnd(22)} ${`${fixed(diff.corpus)} ms`.padEnd(10)} (the largest corpus document)`,
+    '  context: oasdiff names about 300 checks, one side only, from the text; it is a Go binary, not installable here',
+  ];
+}
