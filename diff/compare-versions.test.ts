@@ -2,7 +2,7 @@
 // sent across. The pattern case is what a text-only rule cannot tell (one pattern replaced by another); only
 // sending a request built from BASE to the mock serving HEAD shows that it breaks clients.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,5 +243,35 @@ describe('the flashback-contract bundle', () => {
       /^BASE HEAD:openapi\/flashback\.yaml \(version [^,]+, HEAD:openapi\/gap-policy\.yaml\) → HEAD openapi\/flashback\.yaml/,
     );
     expect(result.stdout).toMatch(/Execution: \d+ requests built from BASE sent to HEAD's mock/);
+  });
+});
+
+describe("the README's Markdown example", () => {
+  it('is what the diff renders for a HEAD that drops PASSKEY, against main in git', async () => {
+    const readme = readFileSync(join(KIT_ROOT, 'README.md'), 'utf8');
+    const block = /<!-- diff-markdown:[^\n]*\n```markdown\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the README has a diff-markdown block').toBeDefined();
+    const repo = mkdtempSync(join(tmpdir(), 'diff-readme-'));
+    try {
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+      git('init', '-q', '-b', 'main');
+      git('config', 'user.email', 'kit@example.com');
+      git('config', 'user.name', 'kit');
+      mkdirSync(join(repo, 'openapi'));
+      writeFileSync(join(repo, 'openapi', 'api.yaml'), KIT_TEXT);
+      git('add', '.');
+      git('commit', '-q', '-m', 'base');
+      const head = parse(KIT_TEXT) as { info: { version: string }; components: { schemas: { MfaType: { enum: string[] } } } };
+      head.info.version = '2.0.0';
+      head.components.schemas.MfaType.enum.pop();
+      writeFileSync(join(repo, 'openapi', 'api.yaml'), stringify(head));
+      const markdown = join(repo, 'summary.md');
+      const outcome = await diffCommand(['main:openapi/api.yaml', 'openapi/api.yaml', '--markdown', markdown], {}, repo);
+      expect(outcome.exitCode).toBe(1);
+      const sameTime = (text: string) => text.replace(/in \d+ ms\./, 'in N ms.').trimEnd();
+      expect(sameTime(readFileSync(markdown, 'utf8'))).toBe(sameTime(block ?? ''));
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });

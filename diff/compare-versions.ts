@@ -157,7 +157,12 @@ function applyExecution(
       const concerns = (change: Change) => change.operation === undefined || change.operation === operation;
       const unknown = out.filter((change) => concerns(change) && change[side] === 'unknown');
       const breaking = out.filter((change) => concerns(change) && change[side] === 'breaking');
-      const evidence = shown.slice(0, SHOWN_PER_CHANGE);
+      // Two cases that send the same request (the valid one, and a scenario of it) show the same thing once.
+      const evidence = shown
+        .filter(
+          (one, index) => shown.findIndex((other) => other.request === one.request && other.status === one.status) === index,
+        )
+        .slice(0, SHOWN_PER_CHANGE);
       if (unknown.length > 0 || breaking.length > 0) {
         const decided = new Set(unknown);
         out = out.map((change) =>
