@@ -268,8 +268,15 @@ describe("the README's Markdown example", () => {
       const markdown = join(repo, 'summary.md');
       const outcome = await diffCommand(['main:openapi/api.yaml', 'openapi/api.yaml', '--markdown', markdown], {}, repo);
       expect(outcome.exitCode).toBe(1);
-      const sameTime = (text: string) => text.replace(/in \d+ ms\./, 'in N ms.').trimEnd();
-      expect(sameTime(readFileSync(markdown, 'utf8'))).toBe(sameTime(block ?? ''));
+      // The README's tables are laid out by the formatter (padded cells); Markdown renders them alike.
+      const rendered = (text: string) =>
+        text
+          .replace(/in \d+ ms\./, 'in N ms.')
+          .split('\n')
+          .map((line) => (line.startsWith('|') ? line.replace(/ *\| */g, '|').replace(/-{3,}/g, '---') : line))
+          .join('\n')
+          .trimEnd();
+      expect(rendered(readFileSync(markdown, 'utf8'))).toBe(rendered(block ?? ''));
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
