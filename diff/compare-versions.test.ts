@@ -184,6 +184,7 @@ describe('flashback-contract diff against git revisions', () => {
   it.each([
     [['nope:api.yaml', 'api.yaml'], 'BASE nope:api.yaml: nope is not a revision of the git repository'],
     [['main:missing.yaml', 'api.yaml'], 'BASE main:missing.yaml: main has no file missing.yaml.'],
+    [['--', '--output=x:api.yaml', 'api.yaml'], 'a revision cannot start with "-"'],
     [['main:api.yaml'], 'diff takes two versions, BASE and HEAD; got 1.'],
     [['main:api.yaml', 'api.yaml', '--fail-on', 'servers'], '--fail-on takes any, clients, implementations; got "servers".'],
     [['main:api.yaml', 'api.yaml', '--report', ''], '--report was given an empty path.'],

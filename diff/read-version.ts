@@ -99,6 +99,8 @@ async function locate(
     throw new VersionUnreadable(`${spec} is not a file, nor a REVISION:PATH (such as origin/main:openapi/flashback.yaml).`);
   }
   const revision = spec.slice(0, colon);
+  // A revision that starts with "-" would reach git as an option (--output=…), never as a revision.
+  if (revision.startsWith('-')) throw new VersionUnreadable(`${spec}: a revision cannot start with "-".`);
   const root = (
     await git(['rev-parse', '--show-toplevel'], cwd).catch(() => {
       throw new VersionUnreadable(`${spec} is not a file, and ${cwd} is not inside a git repository to read ${revision} from.`);
