@@ -18,7 +18,8 @@ export interface Disagreement {
   /** The request as sent, without the mock's address: "POST /mfa/enable {"mfaType":"SMS"}". */
   readonly request: string;
   readonly status?: number;
-  /** The broken checks' sentences. */
+  /** The broken checks' codes (STATUS_UNDOCUMENTED, BODY_SCHEMA_MISMATCH…) and their sentences. */
+  readonly codes: readonly string[];
   readonly problems: readonly string[];
 }
 
@@ -115,6 +116,7 @@ export async function executeVersions(
           caseId: result.id,
           request: request.raw ?? `${request.method} ${url.pathname}${url.search}${body}`,
           ...(response ? { status: response.status } : {}),
+          codes: [...new Set(broken.flatMap((check) => check.violations.map((violation) => violation.code)))],
           problems: broken.flatMap((check) => check.violations.map((violation) => violation.message)),
         });
       }

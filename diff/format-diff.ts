@@ -4,6 +4,7 @@
 import { markdownText } from '../runtime/markdown-text.ts';
 import { SIDES, type Side } from './classify-change.ts';
 import { type Change, type DiffReport, diffExitCode, failingChanges } from './compare-versions.ts';
+import type { Disagreement } from './execute-versions.ts';
 
 /** How many changes each group lists before it says how many more there are. */
 const LISTED = 30;
@@ -42,11 +43,17 @@ function closingLine(report: DiffReport): string {
 
 const where = (change: Change) => `${change.kind} at ${change.where || '/'} (BASE ${change.base}, HEAD ${change.head})`;
 
+/** What a shown request proves, in words: which version's server answered, and whose contract refuses it. */
+export function describeShown(shown: Disagreement): string {
+  const answered = shown.status === undefined ? 'does not answer' : `answers ${shown.status}`;
+  const codes = shown.codes.length === 0 ? '' : ` (${shown.codes.join(', ')})`;
+  return shown.side === 'clients'
+    ? `a server built to HEAD (its mock) ${answered}, which clients built against BASE do not expect${codes}`
+    : `a server built to BASE (its mock) ${answered}, which HEAD does not allow${codes}`;
+}
+
 function shownLines(change: Change, indent: string): string[] {
-  return (change.shown ?? []).map(
-    (shown) =>
-      `${indent}shown by ${shown.request}${shown.status === undefined ? '' : ` → ${shown.status}`}: ${shown.problems[0] ?? ''}`,
-  );
+  return (change.shown ?? []).map((shown) => `${indent}shown by ${shown.request}: ${describeShown(shown)}`);
 }
 
 /** The report for a terminal. */
