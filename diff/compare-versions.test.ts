@@ -100,6 +100,20 @@ describe('the execution check', () => {
   });
 });
 
+describe('versions without operations', () => {
+  it('compare with nothing sent, and say so rather than fail or pass in silence', async () => {
+    const base = join(folder, 'empty-1.yaml');
+    const head = join(folder, 'empty-2.yaml');
+    writeFileSync(base, 'openapi: 3.1.0\ninfo: { title: t, version: "1" }\npaths: {}\n');
+    writeFileSync(head, 'openapi: 3.1.0\ninfo: { title: t, version: "2" }\npaths: {}\n');
+    const outcome = await diffCommand([base, head], {}, folder);
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.lines).toContainEqual(
+      expect.stringMatching(/^ {2}nothing was sent for clients: .*documents no operation to check\.$/),
+    );
+  });
+});
+
 describe('the allow-list', () => {
   it('accepts a breaking change on purpose and still reports it; an entry that matches nothing is named', async () => {
     const base = version('allow-base', () => {});

@@ -47,7 +47,12 @@ export interface DiffReport {
   readonly notCompared?: string;
   readonly failOn: FailOn;
   readonly changes: readonly Change[];
-  readonly execution?: { readonly sent: Readonly<Record<Side, number>>; readonly disagreements: number };
+  readonly execution?: {
+    readonly sent: Readonly<Record<Side, number>>;
+    readonly disagreements: number;
+    /** Why a side sent nothing, when it did not. */
+    readonly notRun: Readonly<Partial<Record<Side, string>>>;
+  };
   /** Allow-list entries that matched no change. */
   readonly unusedAllowances: readonly Allowance[];
   readonly durationMs: number;
@@ -124,7 +129,9 @@ export async function compareVersions(options: DiffOptions): Promise<DiffReport>
       head: summary(head),
       failOn: options.failOn,
       changes: sortChanges(changes),
-      ...(execution ? { execution: { sent: execution.sent, disagreements: execution.disagreements.length } } : {}),
+      ...(execution
+        ? { execution: { sent: execution.sent, disagreements: execution.disagreements.length, notRun: execution.notRun } }
+        : {}),
       unusedAllowances: allowances.filter((allowance) => !used.has(allowance)),
       durationMs: Math.round(performance.now() - started),
     };

@@ -97,10 +97,14 @@ export function formatDiff(report: DiffReport): string[] {
     );
   }
   if (report.execution) {
-    const { sent, disagreements } = report.execution;
+    const { sent, disagreements, notRun } = report.execution;
     lines.push(
       `Execution: ${sent.clients} requests built from BASE sent to HEAD's mock, ${sent.implementations} built from HEAD sent to BASE's mock; ${disagreements} disagreed.`,
     );
+    for (const side of SIDES) {
+      const why = notRun[side];
+      if (why) lines.push(`  nothing was sent for ${side}: ${why}`);
+    }
   } else lines.push('Execution: not run (--text-only).');
   lines.push(closingLine(report));
   return lines;
