@@ -49,7 +49,8 @@ export interface DiffReport {
   readonly changes: readonly Change[];
   readonly execution?: {
     readonly sent: Readonly<Record<Side, number>>;
-    readonly disagreements: number;
+    /** Every request whose answer one side's contract refuses, whichever change it is shown under. */
+    readonly disagreements: readonly Disagreement[];
     /** Why a side sent nothing, when it did not. */
     readonly notRun: Readonly<Partial<Record<Side, string>>>;
   };
@@ -130,7 +131,7 @@ export async function compareVersions(options: DiffOptions): Promise<DiffReport>
       failOn: options.failOn,
       changes: sortChanges(changes),
       ...(execution
-        ? { execution: { sent: execution.sent, disagreements: execution.disagreements.length, notRun: execution.notRun } }
+        ? { execution: { sent: execution.sent, disagreements: execution.disagreements, notRun: execution.notRun } }
         : {}),
       unusedAllowances: allowances.filter((allowance) => !used.has(allowance)),
       durationMs: Math.round(performance.now() - started),
