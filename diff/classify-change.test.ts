@@ -60,6 +60,20 @@ const API_KEY = ['add', '/components/securitySchemes/apiKey', { type: 'apiKey', 
 
 const WITH_STATE = patched(KIT, [['add', `${S}/EnableMfaSuccess/properties/state`, { type: 'string', enum: ['ON', 'PENDING'] }]]);
 const WITH_PATTERN = patched(KIT, [['add', `${S}/MfaType/pattern`, '^[A-Z_]+$']]);
+const WITH_OAUTH = patched(KIT, [
+  [
+    'add',
+    '/components/securitySchemes/oauth',
+    {
+      type: 'oauth2',
+      flows: { clientCredentials: { tokenUrl: 'https://example.com/token', scopes: { mfa: 'MFA', admin: 'All' } } },
+    },
+  ],
+  ['replace', `${ENABLE}/security`, [{ oauth: ['mfa'] }]],
+]);
+const WITH_VARIABLE = patched(KIT, [
+  ['replace', '/servers', [{ url: 'https://backend.flashback.tech/{version}', variables: { version: { default: 'v1' } } }]],
+]);
 const ONE_OF = { oneOf: [{ $ref: '#/components/schemas/MfaType' }, { type: 'integer' }] };
 const WITH_ONE_OF = patched(KIT, [['replace', `${S}/EnableMfaRequest/properties/mfaType`, ONE_OF]]);
 
@@ -317,7 +331,7 @@ const PAIRS: readonly [string, Doc, readonly Edit[], readonly string[]][] = [
     'security requirement added',
     KIT,
     [API_KEY, ['replace', `${ENABLE}/security`, [{ bearerAuth: [], apiKey: [] }]]],
-    ['security-requirement-added:C', 'security-scheme-added:-'],
+    ['security-requirement-added:CI', 'security-scheme-added:-'],
   ],
   [
     'security alternative added',
@@ -330,13 +344,53 @@ const PAIRS: readonly [string, Doc, readonly Edit[], readonly string[]][] = [
     'global security reaches a public operation',
     DRAFT,
     [['remove', '/paths/~1auth~1login/post/security']],
-    ['security-requirement-added:C'],
+    ['security-requirement-added:CI'],
   ],
   [
     'security scheme changed kind',
     KIT,
     [['replace', '/components/securitySchemes/bearerAuth', { type: 'apiKey', in: 'header', name: 'X-Key' }]],
     ['security-scheme-changed:CI', 'security-scheme-description-removed:-'],
+  ],
+  [
+    'OAuth scope added to a requirement',
+    WITH_OAUTH,
+    [['add', `${ENABLE}/security/0/oauth/-`, 'admin']],
+    ['security-requirement-added:CI'],
+  ],
+  [
+    'OAuth scope dropped from a requirement',
+    WITH_OAUTH,
+    [['remove', `${ENABLE}/security/0/oauth/0`]],
+    ['security-requirement-removed:I'],
+  ],
+  [
+    'security rewritten, same credentials',
+    KIT,
+    [['replace', `${ENABLE}/security`, [{ bearerAuth: [] }, { bearerAuth: [] }]]],
+    ['security-changed:-'],
+  ],
+  [
+    "a server variable's default moves the base path",
+    WITH_VARIABLE,
+    [['replace', '/servers/0/variables/version/default', 'v2']],
+    ['servers-base-path-changed:CI'],
+  ],
+  [
+    'path template renamed',
+    DRAFT,
+    [
+      ['remove', '/paths/~1mfa~1methods~1{mfaType}'],
+      [
+        'add',
+        '/paths/~1mfa~1methods~1{kind}',
+        {
+          parameters: [{ name: 'kind', in: 'path', required: true, schema: { $ref: '#/components/schemas/MfaType' } }],
+          delete: ((DRAFT.paths as Doc)['/mfa/methods/{mfaType}'] as Doc).delete,
+        },
+      ],
+    ],
+    ['path-parameter-renamed:-', 'path-template-renamed:C'],
   ],
   // What the mock answers, and what only describes.
   [

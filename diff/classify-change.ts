@@ -125,6 +125,25 @@ export function classifyChanges(changes: readonly StructuralChange[], versions: 
         found = securityChange(versions, key, method, operation);
         path = change.path.slice(0, 4);
       } else found = operationChange(change, rest, operation, versions);
+    } else if (
+      change.path.length === 1 &&
+      area === 'paths' &&
+      typeof change.before === 'string' &&
+      typeof change.after === 'string'
+    ) {
+      // A path template whose parameter names changed (/a/{id} to /a/{key}): the same URLs on the wire.
+      const from = change.before;
+      const to = change.after;
+      out.push({
+        kind: 'path-template-renamed',
+        where: pointerOf(['paths', to]),
+        base: `#${pointerOf(['paths', from])}`,
+        head: `#${pointerOf(['paths', to])}`,
+        sentence: `The path ${from} is now written ${to}: the same requests on the wire, but typed clients name the template (the generated paths type, openapi-fetch's calls) and must be renamed.`,
+        clients: 'breaking',
+        implementations: 'compatible',
+      });
+      continue;
     } else found = documentChange(change, versions);
     const parameter = parameterIdentity(change, versions);
     const base = sourcePointer(versions.base, path, parameter);
@@ -332,6 +351,14 @@ function parameterChange(change: StructuralChange, rest: Segments, operation: st
       verdicts(schema.effect, 'request'),
     );
   }
+  if (field === 'name' && identity?.in === 'path') {
+    // Renamed with its path template (listed as path-template-renamed): nothing changes on the wire.
+    return make(
+      'renamed',
+      `renamed ${String(change.before)} to ${String(change.after)}, with its path template`,
+      both('compatible'),
+    );
+  }
   if (typeof field === 'string' && (PARAMETER_ANNOTATIONS.has(field) || field.startsWith('x-'))) {
     return make(`${field}-changed`, `${field} changed`, both('compatible'));
   }
@@ -486,36 +513,64 @@ function responseChange(change: StructuralChange, rest: Segments, operation: str
 }
 
 /**
- * Security compared as what credentials satisfy it. Clients break when a set of credentials that satisfied BASE
- * no longer satisfies HEAD; implementations break when HEAD lets in a request BASE would refuse.
+ * Security compared as what credentials satisfy it: each alternative names schemes, each with the scopes it
+ * needs (OAuth2, OpenID Connect). Clients break when a set of credentials that satisfied BASE no longer
+ * satisfies HEAD (a new scheme, a new scope). Implementations break on any change of that set: a server built to
+ * BASE neither enforces a credential HEAD asks for, nor lets in a request HEAD allows without one.
  */
 function securityChange(versions: Versions, path: string, method: string, operation: string): Found[] {
-  const alternatives = (document: Json): string[][] => {
+  type Alternative = ReadonlyMap<string, readonly string[]>;
+  const alternatives = (document: Json): Alternative[] => {
     const security = valueAt(document, ['paths', path, method, 'security']) ?? document.security;
     // No security, or an empty list, asks for nothing: one alternative that needs no credential.
-    if (!Array.isArray(security) || security.length === 0) return [[]];
-    return security.map((requirement) => (isObject(requirement) ? Object.keys(requirement).sort() : []));
+    if (!Array.isArray(security) || security.length === 0) return [new Map()];
+    return security.map(
+      (requirement) =>
+        new Map(
+          Object.entries(isObject(requirement) ? requirement : {}).map(([scheme, scopes]) => [
+            scheme,
+            Array.isArray(scopes) ? scopes.map(String) : [],
+          ]),
+        ),
+    );
   };
   const base = alternatives(versions.base);
   const head = alternatives(versions.head);
-  const satisfies = (credentials: readonly string[], security: readonly string[][]) =>
-    security.some((alternative) => alternative.every((scheme) => credentials.includes(scheme)));
-  const clientsBreak = base.some((credentials) => !satisfies(credentials, head));
-  const implementationsBreak = head.some((credentials) => !satisfies(credentials, base));
-  const show = (security: string[][]) =>
-    security.map((alternative) => (alternative.length === 0 ? 'none' : alternative.join(' and '))).join(', or ');
+  // Credentials that meet `held` meet `wanted` when they carry every scheme wanted, with every scope it wants.
+  const meets = (held: Alternative, wanted: Alternative) =>
+    [...wanted].every(([scheme, scopes]) => held.has(scheme) && scopes.every((scope) => held.get(scheme)?.includes(scope)));
+  const satisfies = (held: Alternative, security: readonly Alternative[]) => security.some((wanted) => meets(held, wanted));
+  const clientsBreak = base.some((held) => !satisfies(held, head));
+  const headLetsInMore = head.some((held) => !satisfies(held, base));
+  const show = (security: readonly Alternative[]) =>
+    security
+      .map((alternative) =>
+        alternative.size === 0
+          ? 'none'
+          : [...alternative]
+              .map(([scheme, scopes]) => (scopes.length === 0 ? scheme : `${scheme} (${scopes.join(' ')})`))
+              .join(' and '),
+      )
+      .join(', or ');
+  if (!clientsBreak && !headLetsInMore) {
+    return [
+      {
+        kind: 'security-changed',
+        operation,
+        where: pointerOf(['paths', path, method, 'security']),
+        sentence: `${operation}: its security was rewritten (${show(base)} to ${show(head)}) and accepts the same credentials.`,
+        ...both('compatible'),
+      },
+    ];
+  }
   return [
     {
-      kind: clientsBreak
-        ? 'security-requirement-added'
-        : implementationsBreak
-          ? 'security-requirement-removed'
-          : 'security-changed',
+      kind: clientsBreak ? 'security-requirement-added' : 'security-requirement-removed',
       operation,
       where: pointerOf(['paths', path, method, 'security']),
       sentence: `${operation}: the credentials it asks for changed from ${show(base)} to ${show(head)}.`,
       clients: clientsBreak ? 'breaking' : 'compatible',
-      implementations: implementationsBreak ? 'breaking' : 'compatible',
+      implementations: 'breaking',
     },
   ];
 }
@@ -530,10 +585,12 @@ function documentChange(change: StructuralChange, versions: Versions): Found[] {
   ];
   if (area === 'servers') {
     // Only the base path matters to the contract: the kit judges any host, but a path moves every operation.
+    type Server = { url?: string; variables?: Record<string, { default?: unknown }> };
+    // A server variable stands for its default, as clients and the mock substitute it.
+    const substituted = (server: Server) =>
+      (server.url ?? '/').replace(/\{([^}]+)\}/g, (whole, name: string) => String(server.variables?.[name]?.default ?? whole));
     const basePaths = (document: Json) =>
-      new Set(
-        ((document.servers as { url?: string }[] | undefined) ?? [{ url: '/' }]).map((server) => basePathOf(server.url ?? '/')),
-      );
+      new Set(((document.servers as Server[] | undefined) ?? [{ url: '/' }]).map((server) => basePathOf(substituted(server))));
     const before = basePaths(versions.base);
     const after = basePaths(versions.head);
     const moved = before.size !== after.size || [...before].some((path) => !after.has(path));

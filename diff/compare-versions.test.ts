@@ -65,7 +65,7 @@ describe('the execution check', () => {
     expect(diffExitCode(report)).toBe(1);
   });
 
-  it('finds a replaced pattern compatible when every request agrees', async () => {
+  it('leaves a replaced pattern unknown, and failing, when no request shows it: agreement proves nothing', async () => {
     const base = version('loose-base', (schema) => {
       schema.pattern = '^[A-Z]+';
     });
@@ -73,10 +73,9 @@ describe('the execution check', () => {
       schema.pattern = '^[A-Z_]+';
     });
     const report = await compareVersions(options(base, head));
-    expect(report.changes).toMatchObject([
-      { kind: 'request-body-pattern-changed', clients: 'compatible', decidedBy: 'execution' },
-    ]);
-    expect(diffExitCode(report)).toBe(0);
+    expect(report.changes).toMatchObject([{ kind: 'request-body-pattern-changed', clients: 'unknown', decidedBy: 'text' }]);
+    expect(report.execution?.disagreements).toEqual([]);
+    expect(diffExitCode(report)).toBe(1);
   });
 
   it('confirms a text break with the request that shows it, and agrees with itself on an unchanged document', async () => {

@@ -144,11 +144,19 @@ export async function compareVersions(options: DiffOptions): Promise<DiffReport>
   }
 }
 
+/** Changes outside any operation that still reach every operation's requests, and so can be shown by them. */
+function reachesOperations(change: Change, shown: readonly Disagreement[]): boolean {
+  if (change.kind === 'servers-base-path-changed' || change.kind === 'security-scheme-changed') return true;
+  // The gap policy decides refusals: a request meant to be refused can show a policy change, a valid one cannot.
+  return change.kind.startsWith('policy-') && shown.some((disagreement) => disagreement.caseKind !== 'positive');
+}
+
 /**
  * Folds what the execution showed into the text's verdicts, per side: a disagreement on an operation makes
- * its unknown changes breaking, confirms its breaking ones, or, when the text found nothing that breaks that
- * side there, becomes a breaking change of its own. An unknown change on an operation whose requests all
- * agreed is compatible as far as they show.
+ * the unknown changes of that operation breaking, confirms its breaking ones, or, when the text found nothing
+ * that breaks that side there, becomes a breaking change of its own. Agreement proves nothing (the cases are
+ * samples, and a pattern narrowed where no case sends a value stays unseen): an unknown change no request
+ * showed stays unknown, and counts.
  */
 function applyExecution(
   changes: readonly Change[],
@@ -162,7 +170,10 @@ function applyExecution(
       byOperation.set(disagreement.operation, [...(byOperation.get(disagreement.operation) ?? []), disagreement]);
     }
     for (const [operation, shown] of byOperation) {
-      const concerns = (change: Change) => change.operation === undefined || change.operation === operation;
+      const concerns = (change: Change) =>
+        operation === undefined
+          ? change.operation === undefined && reachesOperations(change, shown)
+          : change.operation === operation || (change.operation === undefined && reachesOperations(change, shown));
       const unknown = out.filter((change) => concerns(change) && change[side] === 'unknown');
       const breaking = out.filter((change) => concerns(change) && change[side] === 'breaking');
       // Two cases that send the same request (the valid one, and a scenario of it) show the same thing once.
@@ -177,7 +188,7 @@ function applyExecution(
           decided.has(change)
             ? { ...change, [side]: 'breaking' as Verdict, decidedBy: 'execution', shown: [...(change.shown ?? []), ...evidence] }
             : breaking.includes(change)
-              ? { ...change, shown: [...(change.shown ?? []), ...evidence] }
+              ? { ...change, shown: [...(change.shown ?? []), ...evidence].slice(0, SHOWN_PER_CHANGE) }
               : change,
         );
         continue;
@@ -196,12 +207,6 @@ function applyExecution(
         shown: evidence,
       });
     }
-    const exercised = new Set(execution.exercised[side]);
-    out = out.map((change) =>
-      change[side] === 'unknown' && change.operation !== undefined && exercised.has(change.operation)
-        ? { ...change, [side]: 'compatible' as Verdict, decidedBy: 'execution' }
-        : change,
-    );
   }
   return out;
 }

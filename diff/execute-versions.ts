@@ -4,7 +4,7 @@
 // loopback. A check that also fails when a version judges its own mock is the kit's, not the change's, and is
 // left out (the same run against the same version is the baseline).
 import { type CaseResult, type ContractReport, checkImplementation } from '../contracts/index.ts';
-import type { Contract } from '../engine/index.ts';
+import type { CaseKind, Contract } from '../engine/index.ts';
 import { type RunningMock, startMock } from '../mock/index.ts';
 import type { Side } from './classify-change.ts';
 import type { ContractVersion } from './read-version.ts';
@@ -15,6 +15,8 @@ export interface Disagreement {
   /** "POST /mfa/enable", when the case belongs to an operation. */
   readonly operation?: string;
   readonly caseId: string;
+  /** positive (a valid request), negative or auth (a request meant to be refused). */
+  readonly caseKind: CaseKind;
   /** The request as sent, without the mock's address: "POST /mfa/enable {"mfaType":"SMS"}". */
   readonly request: string;
   readonly status?: number;
@@ -26,8 +28,6 @@ export interface Disagreement {
 export interface Execution {
   /** Requests sent per side (the baselines not counted). */
   readonly sent: Readonly<Record<Side, number>>;
-  /** Per side, the operations whose cases were sent (a change elsewhere was not exercised). */
-  readonly exercised: Readonly<Record<Side, readonly string[]>>;
   readonly disagreements: readonly Disagreement[];
   /** Why a side sent nothing (a version without operations to build cases for). */
   readonly notRun: Readonly<Partial<Record<Side, string>>>;
@@ -91,7 +91,6 @@ export async function executeVersions(
     ];
     const disagreements: Disagreement[] = [];
     const sent = { clients: 0, implementations: 0 };
-    const exercised: Record<Side, string[]> = { clients: [], implementations: [] };
     const notRun: Partial<Record<Side, string>> = {};
     // One after another: two suites at once would only compete for the same two mocks.
     for (const { side, judgedBy, other, own } of sides) {
@@ -110,7 +109,6 @@ export async function executeVersions(
       );
       const sentCases = crossed.cases.filter((result) => result.exchange !== undefined);
       sent[side] = sentCases.length;
-      exercised[side] = [...new Set(sentCases.flatMap((result) => operationOf(result.id) ?? []))];
       for (const result of sentCases) {
         const broken = failedChecks(result).filter((check) => !failingAlone.has(`${result.id}\0${check.check}`));
         if (broken.length === 0 || result.exchange === undefined) continue;
@@ -122,6 +120,7 @@ export async function executeVersions(
           side,
           ...(operation ? { operation } : {}),
           caseId: result.id,
+          caseKind: result.kind,
           request: request.raw ?? `${request.method} ${url.pathname}${url.search}${body}`,
           ...(response ? { status: response.status } : {}),
           codes: [...new Set(broken.flatMap((check) => check.violations.map((violation) => violation.code)))],
@@ -129,7 +128,7 @@ export async function executeVersions(
         });
       }
     }
-    return { sent, exercised, disagreements, notRun };
+    return { sent, disagreements, notRun };
   } finally {
     await Promise.all(mocks.map((mock) => mock.close()));
   }
