@@ -183,6 +183,22 @@ describe('flashback-contract diff against git revisions', () => {
     );
   });
 
+  it('reads, at a revision, the files the document reaches through its $refs, and no others', async () => {
+    mkdirSync(join(repo, 'split', 'parts'), { recursive: true });
+    const split = parse(KIT_TEXT) as { components: { schemas: Record<string, unknown> } };
+    split.components.schemas.MfaType = { $ref: './parts/types.yaml#/MfaType' };
+    writeFileSync(join(repo, 'split', 'api.yaml'), stringify(split));
+    writeFileSync(join(repo, 'split', 'parts', 'types.yaml'), stringify({ MfaType: { type: 'string', enum: ['GOOGLE_AUTH'] } }));
+    // More than the files a revision may write, none of them reached: they are never read.
+    for (let i = 0; i < 210; i++) writeFileSync(join(repo, 'split', `unrelated-${i}.json`), '{}');
+    git('add', 'split');
+    git('commit', '-q', '-m', 'split');
+    writeFileSync(join(repo, 'split', 'parts', 'types.yaml'), stringify({ MfaType: { type: 'string', enum: ['MAGIC_LINK'] } }));
+    const outcome = await diffCommand(['HEAD:split/api.yaml', 'split/api.yaml', '--text-only'], {}, repo);
+    expect(outcome.lines).toContainEqual(expect.stringContaining('mfaType: enum ["GOOGLE_AUTH"] became ["MAGIC_LINK"].'));
+    expect(outcome.exitCode).toBe(1);
+  });
+
   it('exit 0: the same revision against itself', async () => {
     const outcome = await diffCommand(['main:api.yaml', 'HEAD:api.yaml', '--text-only'], {}, repo);
     expect(outcome.exitCode).toBe(0);

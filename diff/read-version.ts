@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
-import { DEFAULT_POLICY_LABEL, DOCUMENT_PATH, GAP_POLICY_PATH } from '../openapi/index.ts';
+import { DEFAULT_POLICY_LABEL, DOCUMENT_PATH, GAP_POLICY_PATH, MAX_DOCUMENT_BYTES } from '../openapi/index.ts';
 
 /** A version of the contract ready to read from disk. */
 export interface ContractVersion {
@@ -27,25 +27,27 @@ export class VersionUnreadable extends Error {
 
 /** Git is asked small questions; each gets this long before the diff gives up on it. */
 const GIT_TIMEOUT_MS = 30_000;
-/** A revision's folder may hold this many YAML or JSON files; a document's folder rarely holds more. */
+/** A document may reach this many files through its $refs at a revision. */
 const MAX_FILES = 200;
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const TOO_LARGE = 'is larger than the';
 
 function git(args: readonly string[], cwd: string): Promise<Buffer> {
   return new Promise((done, fail) => {
     execFile(
       'git',
       args,
-      { cwd, encoding: 'buffer', timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_FILE_BYTES + 1, windowsHide: true },
+      { cwd, encoding: 'buffer', timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_DOCUMENT_BYTES + 1, windowsHide: true },
       (error, stdout, stderr) => {
         if (error) {
           const said = stderr.toString('utf8').trim().split('\n')[0];
           const why =
-            (error as NodeJS.ErrnoException).code === 'ENOENT'
-              ? 'git is not installed'
-              : error.killed
-                ? `git did not answer within ${GIT_TIMEOUT_MS / 1000} s`
-                : said || error.message;
+            (error as NodeJS.ErrnoException).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
+              ? `${TOO_LARGE} ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB a document's file may have`
+              : (error as NodeJS.ErrnoException).code === 'ENOENT'
+                ? 'git is not installed'
+                : error.killed
+                  ? `git did not answer within ${GIT_TIMEOUT_MS / 1000} s`
+                  : said || error.message;
           fail(new VersionUnreadable(why));
         } else done(stdout);
       },
@@ -115,36 +117,62 @@ async function locate(
   const asked = spec.slice(colon + 1);
   const inRepo = asked.startsWith('./') || asked.startsWith('../') ? relative(root, resolve(cwd, asked)) : asked;
   const path = inRepo.split(/[\\/]/).join(posix.sep);
-  const folder = posix.dirname(path);
-  const listed = (
-    await git(['ls-tree', '-r', '-z', '--name-only', '--full-name', revision, '--', folder === '.' ? '.' : `${folder}/`], root)
-  )
-    .toString('utf8')
-    .split('\0')
-    .filter((name) => name !== '');
-  if (!listed.includes(path)) throw new VersionUnreadable(`${spec}: ${revision} has no file ${path}.`);
-  const files = listed.filter((name) => name === path || /\.(ya?ml|json)$/i.test(name));
-  if (files.length > MAX_FILES) {
-    throw new VersionUnreadable(
-      `${spec}: the folder ${folder} holds ${files.length} YAML or JSON files at ${revision}; the diff reads at most ${MAX_FILES}.`,
-    );
-  }
   const into = mkdtempSync(join(tmpdir(), 'flashback-diff-'));
   written.push(into);
-  for (const name of files) {
+  // The document, then every file its $refs reach, read from the revision and written in the same places.
+  const wanted = [path];
+  const kitDocument = relative(root, DOCUMENT_PATH).split(/[\\/]/).join(posix.sep);
+  const policyInRepo = relative(root, GAP_POLICY_PATH).split(/[\\/]/).join(posix.sep);
+  const isKitDocument = path === kitDocument;
+  const seen = new Set<string>();
+  while (wanted.length > 0) {
+    const name = wanted.shift() ?? '';
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (seen.size > MAX_FILES) {
+      throw new VersionUnreadable(`${spec}: the document reaches more than ${MAX_FILES} files through its $refs at ${revision}.`);
+    }
+    const text = await git(['show', `${revision}:${name}`], root).catch((error: Error) => {
+      if (error.message.startsWith(TOO_LARGE)) throw new VersionUnreadable(`${spec}: ${name} at ${revision} ${error.message}.`);
+      if (name === path) throw new VersionUnreadable(`${spec}: ${revision} has no file ${path}.`);
+      // A $ref to a file the revision lacks: loading the document says so, naming the $ref.
+      return undefined;
+    });
+    if (text === undefined) continue;
     const target = join(into, ...name.split('/'));
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(
-      target,
-      await git(['show', `${revision}:${name}`], root).catch((error: Error) => {
-        throw new VersionUnreadable(`${spec}: ${name} at ${revision} cannot be read (${error.message}).`);
-      }),
-    );
+    writeFileSync(target, text);
+    for (const reference of externalReferences(text)) {
+      const reached = posix.normalize(posix.join(posix.dirname(name), reference));
+      // Only files of the repository: a $ref that climbs out of it, or names a URL, is the loader's to refuse.
+      if (!reached.startsWith('../') && !posix.isAbsolute(reached)) wanted.push(reached);
+    }
+  }
+  // The kit's own document at another revision is judged with the kit's policy of that revision.
+  let kitPolicy: { path: string; label: string } | undefined;
+  if (isKitDocument) {
+    const policy = await git(['show', `${revision}:${policyInRepo}`], root).catch(() => undefined);
+    if (policy !== undefined) {
+      const target = join(into, ...policyInRepo.split('/'));
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, policy);
+      kitPolicy = { path: target, label: `${revision}:${policyInRepo}` };
+    }
   }
   const documentPath = join(into, ...path.split('/'));
-  // The kit's own document at another revision is judged with the kit's policy of that revision.
-  const kitDocument = relative(root, DOCUMENT_PATH).split(/[\\/]/).join(posix.sep);
-  const policyInRepo = relative(root, GAP_POLICY_PATH).split(/[\\/]/);
-  const kitPolicy = { path: join(into, ...policyInRepo), label: `${revision}:${policyInRepo.join(posix.sep)}` };
-  return { path: documentPath, ...(path === kitDocument && existsSync(kitPolicy.path) ? { kitPolicy } : {}) };
+  return { path: documentPath, ...(kitPolicy ? { kitPolicy } : {}) };
+}
+
+/**
+ * The files a document's text names in its $refs ("schemas.yaml#/Pet" gives "schemas.yaml"), read from the text
+ * as written: URLs and in-document pointers are left out. The text is not parsed: a $ref's value in YAML or JSON
+ * is one token, quoted or not, and a name that is not a file of the revision is simply not found.
+ */
+function externalReferences(text: Buffer): string[] {
+  const found = new Set<string>();
+  for (const match of text.toString('utf8').matchAll(/["']?\$ref["']?\s*:\s*["']?([^"'\s,}#]+)/g)) {
+    const file = decodeURIComponent(match[1] ?? '');
+    if (file !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(file)) found.add(file);
+  }
+  return [...found];
 }

@@ -3,4 +3,4 @@
 export { bundleDocument, loadContract } from './load-contract.ts';
 export { DEFAULT_POLICY_LABEL, loadGapPolicy, policyFor } from './load-gap-policy.ts';
 export { DOCUMENT_PATH, fileLabel, GAP_POLICY_PATH, TYPES_PATH } from './locations.ts';
-export { DocumentFileRefused, parseDocumentYaml, readDocumentFile } from './read-document-file.ts';
+export { DocumentFileRefused, MAX_DOCUMENT_BYTES, parseDocumentYaml, readDocumentFile } from './read-document-file.ts';
