@@ -99,6 +99,19 @@ describe('the execution check', () => {
   });
 });
 
+describe('the gap policy of each version', () => {
+  it("reads a copy of the kit's document under the kit's policy, and says so: an unchanged copy breaks nothing", async () => {
+    const copy = join(folder, 'copy.yaml');
+    writeFileSync(copy, KIT_TEXT);
+    const outcome = await diffCommand([DOCUMENT_PATH, copy], {}, folder);
+    expect(outcome.lines).toContainEqual(
+      expect.stringMatching(/^ {2}note: HEAD \(.*copy\.yaml\) has no gap policy of its own: it is compared under BASE's/),
+    );
+    expect(outcome.lines.at(-1)).toMatch(/^✔ Nothing breaks: 0 changes/);
+    expect(outcome.exitCode).toBe(0);
+  });
+});
+
 describe('versions without operations', () => {
   it('compare with nothing sent, and say so rather than fail or pass in silence', async () => {
     const base = join(folder, 'empty-1.yaml');

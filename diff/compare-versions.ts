@@ -46,6 +46,8 @@ export interface DiffReport {
   /** Set when nothing could be compared: one sentence; the exit code is 2. */
   readonly notCompared?: string;
   readonly failOn: FailOn;
+  /** How the versions were read, where a reader could guess otherwise (a policy shared by both). */
+  readonly notes?: readonly string[];
   readonly changes: readonly Change[];
   readonly execution?: {
     readonly sent: Readonly<Record<Side, number>>;
@@ -69,34 +71,68 @@ interface LoadedVersion {
   readonly policy: GapPolicy;
 }
 
-async function load(spec: string, policyFlag: string | undefined, cwd: string, role: 'BASE' | 'HEAD'): Promise<LoadedVersion> {
-  const version = await readVersion(spec, policyFlag, cwd).catch((error: Error) => {
+async function read(spec: string, policyFlag: string | undefined, cwd: string, role: 'BASE' | 'HEAD'): Promise<ContractVersion> {
+  return readVersion(spec, policyFlag, cwd).catch((error: Error) => {
     throw new VersionUnreadable(`${role} ${error.message}`);
   });
+}
+
+async function load(version: ContractVersion, role: 'BASE' | 'HEAD'): Promise<LoadedVersion> {
+  const spec = version.label;
   try {
     const contract = await loadContract(version.documentPath, { validate: true });
     const bundled = await bundleDocument(version.documentPath);
     const policy = policyFor(version.documentPath, version.policyPath);
     return { version, contract, bundled, policy };
   } catch (error) {
-    version.dispose();
     // Name the version as the user did, not the temporary folder a revision was written to.
     const message = (error as Error).message.replaceAll(version.documentPath, spec);
     throw new VersionUnreadable(`${role} (${spec}) cannot be compared: ${message}`);
   }
 }
 
+/**
+ * The kit's document is read with the kit's policy, any other with the default policy: an edited copy of the
+ * kit's document would then differ from it by a whole policy it was never meant to change. When no policy is
+ * named and only one version finds one of its own, the other is read under it too, and the report says so.
+ */
+function sharePolicy(
+  base: ContractVersion,
+  head: ContractVersion,
+  options: DiffOptions,
+  notes: string[],
+): [ContractVersion, ContractVersion] {
+  if (options.basePolicy !== undefined || options.headPolicy !== undefined) return [base, head];
+  const lone =
+    base.policyPath !== undefined && head.policyPath === undefined
+      ? 'BASE'
+      : head.policyPath !== undefined && base.policyPath === undefined
+        ? 'HEAD'
+        : undefined;
+  if (lone === undefined) return [base, head];
+  const [from, to] = lone === 'BASE' ? [base, head] : [head, base];
+  notes.push(
+    `${lone === 'BASE' ? 'HEAD' : 'BASE'} (${to.label}) has no gap policy of its own: it is compared under ${lone}'s, ${from.policyLabel}; name another with --${lone === 'BASE' ? 'head' : 'base'}-policy.`,
+  );
+  const shared = { ...to, policyPath: from.policyPath as string, policyLabel: from.policyLabel };
+  return lone === 'BASE' ? [base, shared] : [shared, head];
+}
+
 /** Compares two versions of the contract; never throws for bad input (the report's notCompared says why). */
 export async function compareVersions(options: DiffOptions): Promise<DiffReport> {
   const started = performance.now();
   const empty = { failOn: options.failOn, changes: [], unusedAllowances: [] };
-  const loaded: LoadedVersion[] = [];
+  const versionsRead: ContractVersion[] = [];
+  const notes: string[] = [];
   try {
     const allowances = options.allowList === undefined ? [] : readAllowList(options.allowList);
-    const base = await load(options.base, options.basePolicy, options.cwd, 'BASE');
-    loaded.push(base);
-    const head = await load(options.head, options.headPolicy, options.cwd, 'HEAD');
-    loaded.push(head);
+    const baseRead = await read(options.base, options.basePolicy, options.cwd, 'BASE');
+    versionsRead.push(baseRead);
+    const headRead = await read(options.head, options.headPolicy, options.cwd, 'HEAD');
+    versionsRead.push(headRead);
+    const [baseVersion, headVersion] = sharePolicy(baseRead, headRead, options, notes);
+    const base = await load(baseVersion, 'BASE');
+    const head = await load(headVersion, 'HEAD');
     const found = [
       ...classifyChanges(structuralChanges(base.bundled, head.bundled), { base: base.bundled, head: head.bundled }),
       ...comparePolicies(base.policy, head.policy),
@@ -129,6 +165,7 @@ export async function compareVersions(options: DiffOptions): Promise<DiffReport>
       base: summary(base),
       head: summary(head),
       failOn: options.failOn,
+      notes,
       changes: sortChanges(changes),
       ...(execution
         ? { execution: { sent: execution.sent, disagreements: execution.disagreements, notRun: execution.notRun } }
@@ -140,7 +177,7 @@ export async function compareVersions(options: DiffOptions): Promise<DiffReport>
     if (!(error instanceof VersionUnreadable)) throw error;
     return { ...empty, notCompared: error.message, durationMs: Math.round(performance.now() - started) };
   } finally {
-    for (const version of loaded) version.version.dispose();
+    for (const version of versionsRead) version.dispose();
   }
 }
 

@@ -59,7 +59,7 @@ function shownLines(change: Change, indent: string): string[] {
 /** The report for a terminal. */
 export function formatDiff(report: DiffReport): string[] {
   if (report.notCompared !== undefined) return [closingLine(report)];
-  const lines = [heading(report), ''];
+  const lines = [heading(report), ...(report.notes ?? []).map((note) => `  note: ${note}`), ''];
   const listed = (changes: readonly Change[], mark: string, detail: (change: Change) => string[]) => {
     for (const change of changes.slice(0, LISTED)) lines.push(`  ${mark} ${change.sentence}`, ...detail(change));
     if (changes.length > LISTED) lines.push(`  … ${changes.length - LISTED} more in the JSON report (--report)`);
@@ -113,7 +113,13 @@ export function formatDiff(report: DiffReport): string[] {
 /** The report as Markdown for GITHUB_STEP_SUMMARY or a pull-request comment. */
 export function formatDiffMarkdown(report: DiffReport): string {
   if (report.notCompared !== undefined) return `## Contract diff: not compared\n\n${markdownText(report.notCompared)}\n`;
-  const lines = [`## Contract diff: ${markdownText(closingLine(report))}`, '', markdownText(heading(report)), ''];
+  const lines = [
+    `## Contract diff: ${markdownText(closingLine(report))}`,
+    '',
+    markdownText(heading(report)),
+    '',
+    ...(report.notes ?? []).flatMap((note) => [`> ${markdownText(note)}`, '']),
+  ];
   // A pointer or a request in a code span: shown as written, with no Markdown in it; a backtick would end the span.
   const code = (text: string) => `\`${text.replaceAll('`', "'").replaceAll('|', '\\|').replace(/\r?\n/g, ' ')}\``;
   const table = (changes: readonly Change[], extra?: (change: Change) => string) => {
