@@ -1,8 +1,8 @@
-import { appendFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
 import { describeWriteError } from '../runtime/describe-write-error.ts';
-import { describeOutputError, makeDirectories, writeRegularFile } from '../runtime/write-regular-file.ts';
+import { appendRegularFile, describeOutputError, makeDirectories, writeRegularFile } from '../runtime/write-regular-file.ts';
 import type { ContractReport } from './check-implementation.ts';
 import { describeCheck } from './describe-violation.ts';
 
@@ -76,8 +76,8 @@ export function prepareStepSummary(file: string): void {
 /** Appends the Markdown summary to the CI job's summary file. */
 export function appendStepSummary(file: string, markdown: string): void {
   try {
-    appendFileSync(file, markdown);
+    appendRegularFile(file, markdown);
   } catch (error) {
-    throw new UnwritableOutput(`Cannot append the summary to ${file} (GITHUB_STEP_SUMMARY): ${describeWriteError(error)}.`);
+    throw new UnwritableOutput(`Cannot append the summary to ${file} (GITHUB_STEP_SUMMARY): ${describeOutputError(error)}.`);
   }
 }

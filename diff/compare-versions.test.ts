@@ -2,7 +2,7 @@
 // sent across. The pattern case is what a text-only rule cannot tell (one pattern replaced by another); only
 // sending a request built from BASE to the mock serving HEAD shows that it breaks clients.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,14 +244,34 @@ describe('flashback-contract diff against git revisions', () => {
     expect(outcome.lines[0]).toMatch(/^✘ Nothing compared: HEAD \(broken\.yaml\) cannot be compared: /);
   });
 
-  it('exit 2 when the report cannot be written, after saying what it found', async () => {
-    const outcome = await diffCommand(
-      ['main:api.yaml', 'api.yaml', '--text-only', '--report', join(repo, 'no', 'such', 'dir', 'r.json')],
-      {},
-      repo,
-    );
-    expect(outcome.exitCode).toBe(2);
-    expect(outcome.lines.at(-1)).toMatch(/^✘ Cannot write --report /);
+  it.each([
+    ['a missing folder', (dir: string) => ({ args: ['--report', join(dir, 'no', 'such', 'r.json')], env: {} })],
+    [
+      'a symbolic link as --report',
+      (dir: string) => {
+        symlinkSync(join(dir, 'victim.txt'), join(dir, 'link.json'));
+        return { args: ['--report', join(dir, 'link.json')], env: {} };
+      },
+    ],
+    [
+      'a named pipe as GITHUB_STEP_SUMMARY',
+      (dir: string) => {
+        execFileSync('mkfifo', [join(dir, 'fifo')]);
+        return { args: [], env: { GITHUB_STEP_SUMMARY: join(dir, 'fifo') } };
+      },
+    ],
+  ])('exit 2 before comparing when an output cannot be written: %s', async (_name, setUp) => {
+    const dir = mkdtempSync(join(tmpdir(), 'diff-out-'));
+    try {
+      writeFileSync(join(dir, 'victim.txt'), 'untouched');
+      const { args, env } = setUp(dir);
+      const outcome = await diffCommand(['main:api.yaml', 'api.yaml', '--text-only', ...args], env, repo);
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.lines).toEqual([expect.stringMatching(/^✘ Cannot (write --report|append the summary)/)]);
+      expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('untouched');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the JSON report is the whole report, and formatDiffMarkdown escapes what a document says', async () => {

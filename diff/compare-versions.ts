@@ -51,7 +51,9 @@ export interface DiffReport {
   readonly changes: readonly Change[];
   readonly execution?: {
     readonly sent: Readonly<Record<Side, number>>;
-    /** Every request whose answer one side's contract refuses, whichever change it is shown under. */
+    /** How many requests got an answer one side's contract refuses. */
+    readonly disagreementCount: number;
+    /** Those requests, whichever change each is shown under: the first MAX_LISTED (the report stays bounded). */
     readonly disagreements: readonly Disagreement[];
     /** Why a side sent nothing, when it did not. */
     readonly notRun: Readonly<Partial<Record<Side, string>>>;
@@ -63,6 +65,8 @@ export interface DiffReport {
 
 /** How many shown requests a change keeps per side: one shows it; a few show its reach. */
 const SHOWN_PER_CHANGE = 3;
+/** How many disagreements the report lists: a document rewritten end to end must not make a 20 MB report. */
+const MAX_LISTED = 500;
 
 interface LoadedVersion {
   readonly version: ContractVersion;
@@ -168,7 +172,14 @@ export async function compareVersions(options: DiffOptions): Promise<DiffReport>
       notes,
       changes: sortChanges(changes),
       ...(execution
-        ? { execution: { sent: execution.sent, disagreements: execution.disagreements, notRun: execution.notRun } }
+        ? {
+            execution: {
+              sent: execution.sent,
+              disagreementCount: execution.disagreements.length,
+              disagreements: execution.disagreements.slice(0, MAX_LISTED),
+              notRun: execution.notRun,
+            },
+          }
         : {}),
       unusedAllowances: allowances.filter((allowance) => !used.has(allowance)),
       durationMs: Math.round(performance.now() - started),

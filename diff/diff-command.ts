@@ -1,10 +1,8 @@
-import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeFlagError } from '../runtime/describe-flag-error.ts';
-import { describeWriteError } from '../runtime/describe-write-error.ts';
 import { type CliOutcome, EXIT_NOT_JUDGED } from '../runtime/run-cli.ts';
-import { describeOutputError, writeRegularFile } from '../runtime/write-regular-file.ts';
+import { appendRegularFile, describeOutputError, writeRegularFile } from '../runtime/write-regular-file.ts';
 import { compareVersions, type DiffReport, diffExitCode, type FailOn } from './compare-versions.ts';
 import { formatDiff, formatDiffMarkdown } from './format-diff.ts';
 
@@ -38,23 +36,33 @@ const FAIL_ON: readonly FailOn[] = ['any', 'clients', 'implementations'];
 
 const notCompared = (sentence: string): CliOutcome => ({ exitCode: EXIT_NOT_JUDGED, lines: [`✘ ${sentence}`] });
 
-/** Writes each output it was asked for; the first that cannot be written is one sentence. */
-function writeOutputs(report: DiffReport, files: { json?: string; markdown?: string; summary?: string }): string | undefined {
-  const writes: [string, string, string][] = [];
-  if (files.json) writes.push([files.json, `${JSON.stringify(report, null, 2)}\n`, '--report']);
-  if (files.markdown) writes.push([files.markdown, formatDiffMarkdown(report), '--markdown']);
+interface Outputs {
+  readonly json?: string;
+  readonly markdown?: string;
+  readonly summary?: string;
+}
+
+/**
+ * Writes each output it was asked for (or, with `report` absent, makes sure each can be written: done before
+ * comparing, so that a finished comparison is never lost to an unwritable file). The first that cannot be
+ * written is one sentence.
+ */
+function writeOutputs(files: Outputs, report?: DiffReport): string | undefined {
+  const writes: [string, () => string, string][] = [];
+  if (files.json) writes.push([files.json, () => (report ? `${JSON.stringify(report, null, 2)}\n` : ''), '--report']);
+  if (files.markdown) writes.push([files.markdown, () => (report ? formatDiffMarkdown(report) : ''), '--markdown']);
   for (const [file, text, flag] of writes) {
     try {
-      writeRegularFile(file, text);
+      writeRegularFile(file, text());
     } catch (error) {
       return `Cannot write ${flag} ${file}: ${describeOutputError(error)}.`;
     }
   }
   if (files.summary) {
     try {
-      appendFileSync(files.summary, formatDiffMarkdown(report));
+      appendRegularFile(files.summary, report ? formatDiffMarkdown(report) : '');
     } catch (error) {
-      return `Cannot append the summary to ${files.summary} (GITHUB_STEP_SUMMARY): ${describeWriteError(error)}.`;
+      return `Cannot append the summary to ${files.summary} (GITHUB_STEP_SUMMARY): ${describeOutputError(error)}.`;
     }
   }
   return undefined;
@@ -78,6 +86,13 @@ export async function diffCommand(args: readonly string[], env: NodeJS.ProcessEn
     if (values[flag] === '') return notCompared(`--${flag} was given an empty path.`);
   }
   const [base = '', head = ''] = positionals;
+  const outputs: Outputs = {
+    ...(values.report ? { json: resolve(cwd, values.report) } : {}),
+    ...(values.markdown ? { markdown: resolve(cwd, values.markdown) } : {}),
+    ...(env.GITHUB_STEP_SUMMARY ? { summary: env.GITHUB_STEP_SUMMARY } : {}),
+  };
+  const unwritableBefore = writeOutputs(outputs);
+  if (unwritableBefore) return notCompared(unwritableBefore);
   const report = await compareVersions({
     base,
     head,
@@ -88,12 +103,9 @@ export async function diffCommand(args: readonly string[], env: NodeJS.ProcessEn
     execute: !values['text-only'],
     cwd,
   });
-  const unwritable = writeOutputs(report, {
-    ...(values.report ? { json: resolve(cwd, values.report) } : {}),
-    ...(values.markdown ? { markdown: resolve(cwd, values.markdown) } : {}),
-    ...(env.GITHUB_STEP_SUMMARY ? { summary: env.GITHUB_STEP_SUMMARY } : {}),
-  });
+  const unwritable = writeOutputs(outputs, report);
   const lines = formatDiff(report);
-  if (unwritable) return { exitCode: EXIT_NOT_JUDGED, lines: [...lines, `✘ ${unwritable}`] };
+  // Rare once the outputs were checked before comparing (a disk that filled up meanwhile): the verdict is lost.
+  if (unwritable) return { exitCode: EXIT_NOT_JUDGED, lines: [...lines.slice(0, -1), `✘ ${unwritable}`] };
   return { exitCode: diffExitCode(report), lines };
 }

@@ -97,9 +97,9 @@ export function formatDiff(report: DiffReport): string[] {
     );
   }
   if (report.execution) {
-    const { sent, disagreements, notRun } = report.execution;
+    const { sent, disagreementCount, notRun } = report.execution;
     lines.push(
-      `Execution: ${sent.clients} requests built from BASE sent to HEAD's mock, ${sent.implementations} built from HEAD sent to BASE's mock; ${disagreements.length} disagreed.`,
+      `Execution: ${sent.clients} requests built from BASE sent to HEAD's mock, ${sent.implementations} built from HEAD sent to BASE's mock; ${disagreementCount} disagreed.`,
     );
     for (const side of SIDES) {
       const why = notRun[side];

@@ -20,6 +20,21 @@ export function writeRegularFile(path: string, data: string): void {
 }
 
 /** Why a file could not be written, in words; a link or a non-regular file named as such. */
+// The same for appending (a CI job's summary file): never through a link, never blocking on a pipe.
+const APPEND_NO_FOLLOW =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Appends to a file, which must be a regular file (or not exist yet); never through a symbolic link. */
+export function appendRegularFile(path: string, data: string): void {
+  const fd = openSync(path, APPEND_NO_FOLLOW, 0o666);
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG', path });
+    writeFileSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function describeOutputError(error: unknown): string {
   const { code, path } = error as NodeJS.ErrnoException;
   const file = path ?? 'the file';
