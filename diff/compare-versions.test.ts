@@ -286,6 +286,27 @@ describe('flashback-contract diff against git revisions', () => {
     });
     expect(hostile).toContain('&lt;img src=x onerror=alert(1)&gt; \\| \\*bold\\*');
     expect(hostile).not.toContain('<img');
+    // In a code span Markdown shows text as written: a request is shown as sent, only its pipes escaped.
+    const shown = formatDiffMarkdown({
+      ...written,
+      changes: [
+        {
+          ...written.changes[0],
+          shown: [
+            {
+              side: 'clients',
+              caseKind: 'positive',
+              caseId: 'x',
+              request: 'POST /x {"a":"GOOGLE_AUTH|<b>"}',
+              status: 422,
+              codes: [],
+              problems: [],
+            },
+          ],
+        },
+      ],
+    });
+    expect(shown).toContain('shown by `POST /x {"a":"GOOGLE_AUTH\\|<b>"}` → 422');
   });
 });
 

@@ -129,9 +129,7 @@ export function formatDiffMarkdown(report: DiffReport): string {
     );
     for (const change of changes.slice(0, LISTED)) {
       const shown = (change.shown ?? [])[0];
-      const proof = shown
-        ? `<br>shown by \`${markdownText(shown.request).replaceAll('`', "'")}\`${shown.status === undefined ? '' : ` → ${shown.status}`}`
-        : '';
+      const proof = shown ? `<br>shown by ${code(shown.request)}${shown.status === undefined ? '' : ` → ${shown.status}`}` : '';
       lines.push(
         `| ${markdownText(change.sentence)}${proof} | ${change.clients} | ${change.implementations} | ${code(change.kind)} ${code(change.where || '/')}${extra ? ` | ${markdownText(extra(change))}` : ''} |`,
       );
