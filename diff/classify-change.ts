@@ -2,7 +2,7 @@
 // the security it asks for) and classifies it twice: for clients (frontends built against BASE) and for
 // implementations (backends built to BASE). Schema keywords are judged in schema-change.ts; this module knows the
 // OpenAPI around them.
-import { type Effect, schemaChange } from './schema-change.ts';
+import { type Effect, type SchemaChangeInput, schemaChange } from './schema-change.ts';
 import type { StructuralChange } from './structural-diff.ts';
 
 export type Side = 'clients' | 'implementations';
@@ -61,7 +61,7 @@ function deref(document: Json, value: unknown, seen = 0): unknown {
 }
 
 /** The value at a path of the operations' view of a document, $refs followed; parameters found by name and place. */
-export function valueAt(document: Json, segments: Segments, parameter?: { name: string; in: string }): unknown {
+function valueAt(document: Json, segments: Segments, parameter?: { name: string; in: string }): unknown {
   let node: unknown = document;
   for (const [at, segment] of segments.entries()) {
     node = deref(document, node);
@@ -75,6 +75,23 @@ export function valueAt(document: Json, segments: Segments, parameter?: { name: 
     node = isObject(node) || Array.isArray(node) ? (node as Json)[String(segment)] : undefined;
   }
   return deref(document, node);
+}
+
+/** What a structural change inside a schema does, read at `segments` below the schema, in one direction. */
+function schemaChangeAt(
+  change: StructuralChange,
+  segments: Segments,
+  direction: 'request' | 'response',
+  holder?: SchemaChangeInput['holder'],
+): ReturnType<typeof schemaChange> {
+  return schemaChange({
+    action: change.action,
+    segments,
+    direction,
+    ...(change.before === undefined ? {} : { before: change.before }),
+    ...(change.after === undefined ? {} : { after: change.after }),
+    ...(holder ? { holder } : {}),
+  });
 }
 
 /** What a change means per side, given whether it narrows or widens what one direction accepts. */
@@ -338,13 +355,7 @@ function parameterChange(change: StructuralChange, rest: Segments, operation: st
     );
   }
   if (field === 'schema') {
-    const schema = schemaChange({
-      action,
-      segments: rest.slice(3),
-      direction: 'request',
-      ...(change.before === undefined ? {} : { before: change.before }),
-      ...(change.after === undefined ? {} : { after: change.after }),
-    });
+    const schema = schemaChangeAt(change, rest.slice(3), 'request');
     return make(
       schema.kind,
       `${schema.subject === '' ? '' : `${schema.subject}: `}${schema.phrase}`,
@@ -402,13 +413,7 @@ function requestBodyChange(change: StructuralChange, rest: Segments, operation: 
       );
     }
     if (field === 'schema') {
-      const schema = schemaChange({
-        action,
-        segments: rest.slice(3),
-        direction: 'request',
-        ...(change.before === undefined ? {} : { before: change.before }),
-        ...(change.after === undefined ? {} : { after: change.after }),
-      });
+      const schema = schemaChangeAt(change, rest.slice(3), 'request');
       const at = schema.subject === '' ? '' : `, ${schema.subject}`;
       return make(schema.kind, ` (${mediaType})${at}: ${schema.phrase}`, verdicts(schema.effect, 'request'));
     }
@@ -452,13 +457,9 @@ function responseChange(change: StructuralChange, rest: Segments, operation: str
     if (field === 'schema') {
       const segments = rest.slice(4);
       const holderPath = change.path.slice(0, -2);
-      const schema = schemaChange({
-        action,
-        segments,
-        direction: 'response',
-        ...(change.before === undefined ? {} : { before: change.before }),
-        ...(change.after === undefined ? {} : { after: change.after }),
-        holder: { base: valueAt(versions.base, holderPath), head: valueAt(versions.head, holderPath) },
+      const schema = schemaChangeAt(change, segments, 'response', {
+        base: valueAt(versions.base, holderPath),
+        head: valueAt(versions.head, holderPath),
       });
       const at = schema.subject === '' ? '' : `, ${schema.subject}`;
       return make(`body-${schema.kind}`, ` (${mediaType})${at}: ${schema.phrase}`, verdicts(schema.effect, 'response'));
@@ -497,13 +498,7 @@ function responseChange(change: StructuralChange, rest: Segments, operation: str
       );
     }
     if (field === 'schema') {
-      const schema = schemaChange({
-        action,
-        segments: rest.slice(4),
-        direction: 'response',
-        ...(change.before === undefined ? {} : { before: change.before }),
-        ...(change.after === undefined ? {} : { after: change.after }),
-      });
+      const schema = schemaChangeAt(change, rest.slice(4), 'response');
       return make(`header-${schema.kind}`, `: ${header}: ${schema.phrase}`, verdicts(schema.effect, 'response'));
     }
     return make(`header-${String(field)}-${verb}`, `: ${header}: ${String(field)} ${verb}`, both('compatible'));
