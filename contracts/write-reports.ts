@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
-import { describeWriteError } from '../runtime/describe-write-error.ts';
 import { appendRegularFile, describeOutputError, makeDirectories, writeRegularFile } from '../runtime/write-regular-file.ts';
 import type { ContractReport } from './check-implementation.ts';
 import { describeCheck } from './describe-violation.ts';
