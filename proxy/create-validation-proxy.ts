@@ -362,7 +362,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       return;
     }
     // A client that resets mid-upload is told by the answer's 'close' above; its stream's error says nothing more.
-    incoming.on('error', () => undefined);
+    incoming.on('error', ignore);
     const size = Number(declared);
     if (declared !== undefined && size <= SMALL_BODY_BYTES && incoming.headers['transfer-encoding'] === undefined) {
       // A small body is read whole first: one buffer to send, no stream to pipe.
@@ -386,6 +386,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
     forward(incoming.pipe(tap));
   }
 }
+
+function ignore(): void {}
 
 function send(outgoing: ServerResponse, answer: { status: number; body: string }): void {
   outgoing.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer.body) });
