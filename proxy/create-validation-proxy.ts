@@ -223,7 +223,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       finish({ failure: { kind: 'timeout', message }, refusal: [504, `The validation proxy got ${message}.`] });
     }, options.timeoutMs);
 
-    outgoing.once('close', () => {
+    // on(), not once(): 'close' comes once anyway, and once() wraps its listener in two more objects per exchange.
+    outgoing.on('close', () => {
       if (outgoing.writableFinished || over) return;
       clientGone = true;
       if (!requestComplete) {
@@ -367,7 +368,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
     if (declared !== undefined && size <= SMALL_BODY_BYTES && incoming.headers['transfer-encoding'] === undefined) {
       // A small body is read whole first: one buffer to send, no stream to pipe.
       incoming.on('data', onRequestData);
-      incoming.once('end', () => {
+      // on(), as for 'close' above: 'end' comes once.
+      incoming.on('end', () => {
         requestComplete = true;
         if (!over) forward(requestCopy.captured().bytes);
       });
