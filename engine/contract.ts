@@ -199,9 +199,12 @@ export function operationLabel(operation: Pick<OperationContract, 'method' | 'pa
 
 /** The documented response for a status: the exact code first, then its range ("4XX"), then default. */
 export function responsesFor(operation: OperationContract, status: number): readonly ResponseContract[] {
-  const exact = operation.responses.filter((response) => response.key === String(status));
+  // The keys compared with are made once per call, not once per documented response: the proxy asks on every exchange.
+  const code = String(status);
+  const exact = operation.responses.filter((response) => response.key === code);
   if (exact.length > 0) return exact;
-  const range = operation.responses.filter((response) => response.key.toUpperCase() === `${Math.floor(status / 100)}XX`);
+  const rangeKey = `${Math.floor(status / 100)}XX`;
+  const range = operation.responses.filter((response) => response.key.toUpperCase() === rangeKey);
   if (range.length > 0) return range;
   return operation.responses.filter((response) => response.key === 'default');
 }

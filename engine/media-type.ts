@@ -1,6 +1,10 @@
 /** The media type of a Content-Type value without its parameters, lower-cased (RFC 9110 section 8.3.1). */
 export function mediaTypeOf(contentType: string | undefined): string | undefined {
-  return contentType?.split(';')[0]?.trim().toLowerCase();
+  if (contentType === undefined) return undefined;
+  // indexOf rather than split: the checks ask about a dozen times per exchange the proxy judges, and split's array
+  // was a fifth of the judging.
+  const semicolon = contentType.indexOf(';');
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
 /** True for application/json and every application/…+json type (RFC 6839), whatever the parameters. */

@@ -35,19 +35,18 @@ export function routeOperation<T extends Routable>(
 
 function routeAt<T extends Routable>(operations: readonly T[], method: string, path: string): Route<T> {
   const matches: { operation: T; values: Record<string, string>; literal: number }[] = [];
+  let literal = -1;
   for (const operation of operations) {
     const template = compile(operation.path);
     const match = template.regExp.exec(path);
     if (!match) continue;
     const values: Record<string, string> = {};
-    template.names.forEach((name, index) => {
-      values[name] = match[index + 1] ?? '';
-    });
+    for (const [index, name] of template.names.entries()) values[name] = match[index + 1] ?? '';
     matches.push({ operation, values, literal: template.literal });
+    // The most literal template decides which path this is; its methods are the ones allowed.
+    literal = Math.max(literal, template.literal);
   }
   if (matches.length === 0) return { kind: 'no-path' };
-  // The most literal template decides which path this is; its methods are the ones allowed.
-  const literal = Math.max(...matches.map((match) => match.literal));
   const atPath = matches.filter((match) => match.literal === literal);
   const wanted = method.toLowerCase();
   // RFC 9110 section 9.3.2: HEAD is GET without the content, wherever GET is and HEAD is not documented.

@@ -20,6 +20,16 @@ describe('a body’s copy for the checks', () => {
     expect(copy.overLimit).toBe(true);
   });
 
+  it('keeps small bodies apart: copies made one after the other hold their own bytes', () => {
+    const copies = ['{"a":1}', '{"b":22}', '{"c":333}'].map((body) => {
+      const copy = new BodyCopy(100);
+      copy.add(Buffer.from(body));
+      return copy;
+    });
+    for (const copy of copies) copy.add(Buffer.from('!'));
+    expect(copies.map((copy) => copy.captured().bytes.toString())).toEqual(['{"a":1}!', '{"b":22}!', '{"c":333}!']);
+  });
+
   it('owns its bytes: a change to a chunk after it was copied does not reach the copy', () => {
     const copy = new BodyCopy(100);
     const chunk = Buffer.from('{"ok":true}');

@@ -6,6 +6,7 @@ import { endToEndHeaders, flattenHeaders, rawHttpAnswer } from '../runtime/http-
 import type { CappedBody } from '../runtime/read-capped.ts';
 import { BodyCopy } from './body-copy.ts';
 import { judgeObserved, type Observed, type ProxyChecks, type ProxyFinding } from './judge-observed.ts';
+import { LiveExchanges, type LiveLink } from './live-exchanges.ts';
 import { readTarget, type Upstream } from './upstream-target.ts';
 
 /** Exchanges in flight at most, unless told otherwise: each holds at most two 1 MiB copies while it lasts. */
@@ -78,7 +79,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
   // server must not open a connection per exchange. One origin only, so a Pool, not an Agent that looks the origin
   // up for each request. The exchange's own deadline bounds the time, not undici's timers.
   const pool = new Pool(upstream.origin, { keepAliveTimeout: 4000, headersTimeout: 0, bodyTimeout: 0 });
-  const live = new Set<Live>();
+  const live = new LiveExchanges<Live>();
   let waiters: (() => void)[] = [];
   let seen = 0;
   let stopping: Promise<void> | undefined;
@@ -89,8 +90,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
   const notJudged = (method: string, path: string, reason: NotJudgedReason, because: string): void => {
     options.onNotJudged?.({ method, path: path.slice(0, 200), reason, because });
   };
-  const settle = (exchange: Live): void => {
-    live.delete(exchange);
+  const settle = (link: LiveLink<Live>): void => {
+    live.remove(link);
     if (live.size === 0 && waiters.length > 0) {
       const woken = waiters;
       waiters = [];
@@ -160,7 +161,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
         await Promise.race([settled(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
         clearTimeout(timer);
       }
-      for (const exchange of [...live]) exchange.cut();
+      for (const exchange of live.items()) exchange.cut();
       server.closeAllConnections();
       await settled();
       await closed;
@@ -205,7 +206,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
     const exchange: Live = {
       cut: () => finish({ notJudged: ['stopped', 'the proxy stopped before the exchange was over'] }),
     };
-    live.add(exchange);
+    const link = live.add(exchange);
     // The whole exchange is bounded, a dripping answer body included, not only the wait for its head.
     const deadline = setTimeout(() => {
       if (!requestComplete) {
@@ -222,7 +223,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       finish({ failure: { kind: 'timeout', message }, refusal: [504, `The validation proxy got ${message}.`] });
     }, options.timeoutMs);
 
-    outgoing.once('close', () => {
+    // on(), not once(): 'close' comes once anyway, and once() wraps its listener in two more objects per exchange.
+    outgoing.on('close', () => {
       if (outgoing.writableFinished || over) return;
       clientGone = true;
       if (!requestComplete) {
@@ -268,7 +270,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       }
       if ('notJudged' in ending) {
         notJudged(method, path, ending.notJudged[0], ending.notJudged[1]);
-        settle(exchange);
+        settle(link);
         return;
       }
       const seenExchange = observed(ending);
@@ -279,7 +281,7 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
         } catch (error) {
           notJudged(method, path, 'judge-failed', `the proxy failed to judge it: ${(error as Error).message}`);
         }
-        settle(exchange);
+        settle(link);
       });
     }
 
@@ -361,12 +363,13 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
       return;
     }
     // A client that resets mid-upload is told by the answer's 'close' above; its stream's error says nothing more.
-    incoming.on('error', () => undefined);
+    incoming.on('error', ignore);
     const size = Number(declared);
     if (declared !== undefined && size <= SMALL_BODY_BYTES && incoming.headers['transfer-encoding'] === undefined) {
       // A small body is read whole first: one buffer to send, no stream to pipe.
       incoming.on('data', onRequestData);
-      incoming.once('end', () => {
+      // on(), as for 'close' above: 'end' comes once.
+      incoming.on('end', () => {
         requestComplete = true;
         if (!over) forward(requestCopy.captured().bytes);
       });
@@ -385,6 +388,8 @@ export function createValidationProxy(options: ValidationProxyOptions): Validati
     forward(incoming.pipe(tap));
   }
 }
+
+function ignore(): void {}
 
 function send(outgoing: ServerResponse, answer: { status: number; body: string }): void {
   outgoing.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer.body) });

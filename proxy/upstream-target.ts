@@ -77,6 +77,8 @@ export function readTarget(target: string): TargetReading {
  * the way every upstream would.
  */
 export function resolveDotSegments(path: string): string | 'climbs' | 'hidden' {
+  // A dot segment needs a "." or a "%2e": most paths have neither, and are read on every exchange.
+  if (!path.includes('.') && !path.includes('%')) return path;
   const dotted = (view: string): boolean => view.split('/').some((segment) => segment === '.' || segment === '..');
   if (!dotted(path.replace(/%2e/gi, '.').replace(/%2f|%5c|\\/gi, '/'))) return path;
   if (/%2f|%5c|\\/i.test(path)) return 'hidden';

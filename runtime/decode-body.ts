@@ -15,6 +15,8 @@ const DECODERS: Readonly<Record<string, (bytes: Buffer, limit: number) => Buffer
  * when it has one, and still at most `limit` bytes. The proxy decodes only its copy (the client gets the bytes as sent); the suite decodes what it read.
  */
 export function decodeBody(body: CappedBody, encoding: string | undefined, limit: number): { text: string; truncated: boolean } {
+  // Most bodies come unencoded: the proxy decodes two per exchange, with nothing to split.
+  if (encoding === undefined || encoding === '') return { text: body.bytes.toString('utf8'), truncated: body.truncated };
   const codings = (encoding ?? '')
     .split(',')
     .map((coding) => coding.trim().toLowerCase())

@@ -5,7 +5,9 @@ export function flattenHeaders(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
 ): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // Object.keys, not Object.entries: no [name, value] pair to allocate per header, on every exchange the proxy sees.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value !== undefined) flat[name] = typeof value === 'string' ? value : value.join(', ');
   }
   return flat;
@@ -29,16 +31,27 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 export function endToEndHeaders<T extends string | readonly string[] | undefined>(
   headers: Readonly<Record<string, T>>,
 ): Record<string, Exclude<T, undefined>> {
-  const named = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase()),
-  );
+  const named = connectionOptions(headers.connection);
   const kept: Record<string, Exclude<T, undefined>> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) kept[name] = value as Exclude<T, undefined>;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !named?.has(name)) kept[name] = value as Exclude<T, undefined>;
   }
   return kept;
+}
+
+const ONLY_CLOSE: ReadonlySet<string> = new Set(['close']);
+
+/**
+ * The header names a Connection header lists (RFC 9110 section 7.6.1), in lower case. The proxy asks twice per
+ * exchange, and nearly every request and answer says just keep-alive (hop-by-hop already) or close: no set to build.
+ */
+function connectionOptions(connection: string | readonly string[] | undefined): ReadonlySet<string> | undefined {
+  if (connection === undefined) return undefined;
+  const listed = String(connection).toLowerCase();
+  if (listed === 'keep-alive') return undefined;
+  if (listed === 'close') return ONLY_CLOSE;
+  return new Set(listed.split(',').map((name) => name.trim()));
 }
 
 /**

@@ -121,8 +121,8 @@ function responsesPointer(testCase: JudgedCase, context: CheckContext): string {
 }
 
 function checkStatusDocumented(testCase: JudgedCase, response: RecordedResponse, context: CheckContext): CheckOutcome {
-  const documented = testCase.operation ? documentedKeys(testCase.operation) : [];
   if (testCase.operation && responsesFor(testCase.operation, response.status).length > 0) return pass;
+  const documented = testCase.operation ? documentedKeys(testCase.operation) : [];
   return fail({
     code: 'STATUS_UNDOCUMENTED',
     check: 'status_documented',
