@@ -72,8 +72,9 @@ describe('reading the proxy’s command line', () => {
   });
 });
 
-// The CLI smoke tests: one process at a time.
-describe('npm run proxy', () => {
+// The CLI smoke tests. Each test starts its own process and servers and stops them, so they run side by side:
+// most of their time is spent waiting (for a start, or out the stop's grace period), not computing.
+describe.concurrent('npm run proxy', () => {
   it('appends findings to --report and prints a summary when stopped', async () => {
     const report = join(mkdtempSync(join(tmpdir(), 'proxy-report-')), 'findings.jsonl');
     await withFixture(startReferenceServer(), async (upstream) => {
@@ -135,7 +136,7 @@ describe('npm run proxy', () => {
   });
 });
 
-describe('npm run proxy, left running', () => {
+describe.concurrent('npm run proxy, left running', () => {
   it('tells a report write error in one sentence, goes on serving, and counts what it could not write', async () => {
     await withFixture(startReferenceServer(), async (upstream) => {
       const proxy = await startProcess({
