@@ -142,9 +142,11 @@ function replaceWhole(text: string, secret: string, shownAs: string): string {
 /** Replaces every run of text that shares MIN_SECRET_FRAGMENT or more consecutive characters with a secret. */
 function replaceFragments(text: string, windows: ReadonlySet<string>, starts: ReadonlySet<number>, pairs: Uint8Array): string {
   let hidden: Uint8Array | undefined;
+  // Each character is read once: the second of one pair is the first of the next.
+  let second = text.charCodeAt(0);
   for (let i = 0; i + MIN_SECRET_FRAGMENT <= text.length; i += 1) {
-    const first = text.charCodeAt(i);
-    const second = text.charCodeAt(i + 1);
+    const first = second;
+    second = text.charCodeAt(i + 1);
     if (pairs[pairSlot(first, second)] === 0) continue;
     // The first two characters as one number: most positions are ruled out without building a string.
     if (!starts.has(first * 0x10000 + second)) continue;
