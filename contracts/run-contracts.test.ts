@@ -11,7 +11,7 @@ import type { ContractReport } from './check-implementation.ts';
 import { startBrokenServer } from './fixtures/broken-servers.ts';
 import { startReferenceServer, withFixture } from './fixtures/reference-server.ts';
 import { testSettings } from './fixtures/test-settings.ts';
-import { type ContractCommand, readContractCommand, runContracts, UsageError } from './run-contracts.ts';
+import { type ContractCommand, checkCommand, readContractCommand, runContracts, UsageError } from './run-contracts.ts';
 import { loadExitCode, runLoad } from './run-load.ts';
 import { UnwritableOutput } from './write-reports.ts';
 
@@ -60,6 +60,30 @@ describe('npm run contracts', () => {
     });
   });
 
+  it('exits 2 with one sentence on stderr, and nothing on stdout, for a misspelt flag', async () => {
+    const result = await contracts(['--base-ulr', 'http://127.0.0.1:9']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^✘ Unknown option '--base-ulr'\. Did you mean --base-url\?/);
+    expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  });
+
+  it('prints usage for --help', async () => {
+    const result = await contracts(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: CONTRACT_TOKEN=… flashback-contract check --base-url URL');
+  });
+});
+
+// The same command in this process: what the CLI would print on stdout as it goes (printed), and on stderr when
+// it exits with a code other than 0 (its lines, as runCli writes them).
+describe('the check command', () => {
+  const check = async (args: string[], env: NodeJS.ProcessEnv) => {
+    const printed: string[] = [];
+    const outcome = await checkCommand(args, env, (line) => printed.push(line));
+    return { exitCode: outcome.exitCode, printed, stderr: outcome.lines.map((line) => `${line}\n`).join('') };
+  };
+
   it.each([
     ['an unknown flag', ['--base-url', 'http://127.0.0.1:9', '--bogus'], {}, /^✘ Unknown option '--bogus'/],
     ['a misspelt flag', ['--base-ulr', 'http://127.0.0.1:9'], {}, /^✘ Unknown option '--base-ulr'\. Did you mean --base-url\?/],
@@ -83,18 +107,12 @@ describe('npm run contracts', () => {
       /^✘ The token has a carriage return/,
     ],
   ])('exits 2 with one sentence for %s', async (_what, args, env, sentence) => {
-    const result = await contracts(args, env);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    const result = await check(args, env);
+    expect(result.exitCode).toBe(2);
+    expect(result.printed).toEqual([]);
     expect(result.stderr).toMatch(sentence);
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
     expect(result.stderr).not.toContain(TOKEN);
-  });
-
-  it('prints usage for --help', async () => {
-    const result = await contracts(['--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: CONTRACT_TOKEN=… flashback-contract check --base-url URL');
   });
 });
 
@@ -349,8 +367,10 @@ describe('npm run contracts -- --load', () => {
 
   it('finds a server that breaks the contract only with several requests in flight', async () => {
     await withFixture(startBrokenServer('breaks-under-concurrency'), async (server) => {
-      expect(loadExitCode(await runLoad(settings(server.url), 30, 1))).toBe(0);
-      const crowded = await runLoad(settings(server.url), 200, 10);
+      // The server holds each valid request 20 ms and answers 502 whenever another is in flight: ten one at a
+      // time all pass, and fifty ten at a time overlap in every round after the first request.
+      expect(loadExitCode(await runLoad(settings(server.url), 10, 1))).toBe(0);
+      const crowded = await runLoad(settings(server.url), 50, 10);
       expect(loadExitCode(crowded)).toBe(1);
       expect(crowded.violations.STATUS_UNDOCUMENTED).toBeGreaterThan(0);
       expect(crowded.examples.join('\n')).toContain(

@@ -170,8 +170,15 @@ export async function runContracts(
   return { exitCode: exitCodeFor(report), lines: [] };
 }
 
-/** `flashback-contract check` (and `npm run contracts`): judges an implementation and returns the exit code. */
-export async function checkCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliOutcome> {
+/**
+ * `flashback-contract check` (and `npm run contracts`): judges an implementation and returns the exit code; the
+ * lines written as the run goes are printed with `print` (stdout).
+ */
+export async function checkCommand(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<CliOutcome> {
   try {
     const command = readContractCommand(args, env);
     if (command.help) return { exitCode: 0, lines: [CHECK_USAGE] };
@@ -182,7 +189,7 @@ export async function checkCommand(args: readonly string[], env: NodeJS.ProcessE
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      return await runContracts(command, (line) => process.stdout.write(`${line}\n`), stop.signal);
+      return await runContracts(command, print, stop.signal);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { promisify } from 'node:util';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +15,7 @@ import { loadContract, loadGapPolicy } from '../openapi/index.ts';
 import { cliArgs } from '../testing/cli.ts';
 import { spawnMock } from '../testing/spawn-mock.ts';
 import type { StartedProcess } from '../testing/start-process.ts';
+import { mockCommand } from './start-mock.ts';
 
 // The real mock, as `npm run mock` starts it, on a free port; every expectation is read from the document and the policy.
 let mock: StartedProcess;
@@ -328,6 +331,8 @@ describe('npm run mock', () => {
   });
 });
 
+// Each test its own process, one at a time: child processes never run side by side in a test (a loaded
+// machine would make their timing, not the code, decide the outcome).
 describe('stopping the mock', () => {
   it('exits 0 on SIGTERM', async () => {
     const second = await spawnMock(['--quiet']);
@@ -336,14 +341,16 @@ describe('stopping the mock', () => {
   });
 
   it('refuses a bad port with a sentence and exit code 2', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(process.execPath, cliArgs('mock', '--port', 'eighty'), {
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(2);
+    const result = await promisify(execFile)(process.execPath, cliArgs('mock', '--port', 'eighty'), { timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe('✘ The port must be a whole number from 0 to 65535; got "eighty".\nRun with --help for usage.\n');
-    const unknown = spawnSync(process.execPath, cliArgs('mock', '--bogus'), { encoding: 'utf8' });
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe("✘ Unknown option '--bogus'.\nRun with --help for usage.\n");
+    // Any other usage error takes the same path: in this process, the lines the CLI writes to stderr.
+    expect(await mockCommand(['--bogus'], {})).toEqual({
+      exitCode: 2,
+      lines: ["✘ Unknown option '--bogus'.", 'Run with --help for usage.'],
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
   contractFromDocument,
   type OpenApiDocument,
 } from '../engine/index.ts';
+import { fitsOpenApiSchema } from './check-openapi-schema.ts';
 import { DOCUMENT_PATH } from './locations.ts';
 import { DocumentFileRefused, parseDocumentYaml, readDocumentFile } from './read-document-file.ts';
 
@@ -104,7 +105,7 @@ async function readContract(documentPath: string, options: { validate?: boolean 
     document = (
       options.validate === false
         ? await SwaggerParser.dereference(documentPath, reading)
-        : await SwaggerParser.validate(documentPath, reading)
+        : await dereferenceValidated(documentPath, reading)
     ) as OpenApiDocument;
   } catch (error) {
     if (refused.reason !== undefined) {
@@ -121,6 +122,19 @@ async function readContract(documentPath: string, options: { validate?: boolean 
   const contract = contractFromDocument(document, documentPath);
   compileEverySchema(contract);
   return contract;
+}
+
+/**
+ * What SwaggerParser.validate(documentPath) returns, with the OpenAPI schema compiled once per process
+ * (check-openapi-schema.ts) rather than once per call. As validate() does, the document is checked dereferenced
+ * with its circular $refs left in place, and dereferenced whole only once it fits. A document that does not fit,
+ * or is neither 3.0 nor 3.1, goes through validate() itself, for the library's own verdict and wording.
+ */
+async function dereferenceValidated(documentPath: string, reading: SwaggerParser.Options): Promise<unknown> {
+  const parser = new SwaggerParser();
+  const api = await parser.dereference(documentPath, { ...reading, dereference: { circular: 'ignore' } });
+  if (fitsOpenApiSchema(api) !== true) return SwaggerParser.validate(documentPath, reading);
+  return parser.$refs.circular ? SwaggerParser.dereference(documentPath, reading) : api;
 }
 
 /**

@@ -47,6 +47,13 @@ describe('loadGapPolicy', () => {
     expect(() => loadGapPolicy(path)).toThrow(/has no rule "unknown-path" at \/rules\/unknown-path/);
   });
 
+  it('reads a policy again once its file changes', () => {
+    const path = policyWith((text) => text);
+    expect(loadGapPolicy(path).maxRequestBodyBytes).toBe(1048576);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('maxRequestBodyBytes: 1048576', 'maxRequestBodyBytes: 4096'));
+    expect(loadGapPolicy(path).maxRequestBodyBytes).toBe(4096);
+  });
+
   it('refuses a file that is not YAML', () => {
     const path = policyWith(() => 'rules: [unclosed');
     expect(() => loadGapPolicy(path)).toThrow(/Could not read the gap policy/);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import {
   ContractLoadError,
@@ -26,8 +26,30 @@ interface GapPolicyFile {
 /** The policy schema's validator, compiled once per process: every policy file is checked against the same schema. */
 let validatePolicy: ValidateFunction<GapPolicyFile> | undefined;
 
+/**
+ * Policies already read in this process, by path, with the file's inode, size and time of change: every contract
+ * run, reference server and mock start asks for the policy, and parsing its YAML costs a few milliseconds each
+ * time. An edit, or a link re-pointed to another file, reads it again (as loadContract does for documents).
+ */
+const loaded = new Map<string, { readonly stamp: string; readonly policy: GapPolicy }>();
+
 /** Reads, validates and returns the gap policy; throws ContractLoadError with a sentence naming the problem. */
 export function loadGapPolicy(path: string = GAP_POLICY_PATH): GapPolicy {
+  let stamp: string | undefined;
+  try {
+    const { ino, mtimeMs, size } = statSync(path);
+    stamp = `${ino}:${mtimeMs}:${size}`;
+  } catch {
+    // Not cached: reading it below says in one sentence why it cannot be read.
+  }
+  const known = loaded.get(path);
+  if (stamp !== undefined && known?.stamp === stamp) return known.policy;
+  const policy = readGapPolicy(path);
+  if (stamp !== undefined) loaded.set(path, { stamp, policy });
+  return policy;
+}
+
+function readGapPolicy(path: string): GapPolicy {
   let raw: unknown;
   try {
     raw = parseDocumentYaml(readDocumentFile(path).toString('utf8'));

@@ -398,9 +398,10 @@ describe.concurrent('one exchange, one verdict', () => {
     it(`gives ${kind} the codes the suite gives it under load`, async () => {
       const loaded = (report: LoadReport): string[] => Object.keys(report.violations).sort();
       await withFixture(startBrokenServer(kind), async (upstream) => {
-        const direct = loaded(await runLoad(testSettings(upstream.url, TOKEN), 200, 10));
+        // Fifty requests ten at a time: they overlap in every round, and each overlap breaks the contract.
+        const direct = loaded(await runLoad(testSettings(upstream.url, TOKEN), 50, 10));
         const proxied = await withProxy(upstream.url, async (url, findings, settled) => {
-          await runLoad(testSettings(url, TOKEN), 200, 10);
+          await runLoad(testSettings(url, TOKEN), 50, 10);
           await settled();
           return codes(findings);
         });

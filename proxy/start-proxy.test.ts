@@ -72,7 +72,7 @@ describe('reading the proxy’s command line', () => {
   });
 });
 
-// The CLI smoke tests: one process at a time.
+// The CLI smoke tests: one process at a time (child processes never run side by side in a test).
 describe('npm run proxy', () => {
   it('appends findings to --report and prints a summary when stopped', async () => {
     const report = join(mkdtempSync(join(tmpdir(), 'proxy-report-')), 'findings.jsonl');

@@ -128,3 +128,11 @@ describe('redacting the names of a value', () => {
     expect(Object.keys(copy)).toEqual(['__proto__']);
   });
 });
+
+describe('fragments beyond ASCII', () => {
+  it('finds a fragment of a secret that starts with a character outside ASCII', () => {
+    const secret = 'пароль-очень-длинный';
+    const redact = createRedactor({ others: [secret] });
+    expect(redact.text(`leaked ${secret.slice(2, 12)} here`)).toBe('leaked [redacted] here');
+  });
+});

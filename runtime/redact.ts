@@ -100,11 +100,13 @@ function textRedaction(unordered: readonly Rule[]): (input: string) => string {
   // Fragments: every window of MIN_SECRET_FRAGMENT characters of a long enough secret.
   const windows = new Set<string>();
   const starts = new Set<number>();
+  const pairs = new Uint8Array(PAIR_SLOTS);
   for (const { secret, always } of rules) {
     if (always) continue;
     for (let i = 0; i + MIN_SECRET_FRAGMENT <= secret.length; i += 1) {
       windows.add(secret.slice(i, i + MIN_SECRET_FRAGMENT));
       starts.add(secret.charCodeAt(i) * 0x10000 + secret.charCodeAt(i + 1));
+      pairs[pairSlot(secret.charCodeAt(i), secret.charCodeAt(i + 1))] = 1;
     }
   }
   return (input) => {
@@ -112,10 +114,15 @@ function textRedaction(unordered: readonly Rule[]): (input: string) => string {
     for (const { secret, shownAs, always } of rules) {
       out = always ? out.replaceAll(secret, shownAs) : replaceWhole(out, secret, shownAs);
     }
-    if (windows.size > 0) out = replaceFragments(out, windows, starts);
+    if (windows.size > 0) out = replaceFragments(out, windows, starts, pairs);
     return out.replace(CONTROL, escapeControl);
   };
 }
+
+// The pairs of characters a fragment can start with, hashed into a table of this many slots: most positions of a
+// long body (a megabyte of "x") are ruled out by one array read, before the set of pairs is asked.
+const PAIR_SLOTS = 4096;
+const pairSlot = (first: number, second: number): number => ((first << 5) ^ second) & (PAIR_SLOTS - 1);
 
 function replaceWhole(text: string, secret: string, shownAs: string): string {
   if (secret.length >= MIN_SECRET_FRAGMENT) return text.replaceAll(secret, shownAs);
@@ -133,11 +140,16 @@ function replaceWhole(text: string, secret: string, shownAs: string): string {
 }
 
 /** Replaces every run of text that shares MIN_SECRET_FRAGMENT or more consecutive characters with a secret. */
-function replaceFragments(text: string, windows: ReadonlySet<string>, starts: ReadonlySet<number>): string {
+function replaceFragments(text: string, windows: ReadonlySet<string>, starts: ReadonlySet<number>, pairs: Uint8Array): string {
   let hidden: Uint8Array | undefined;
+  // Each character is read once: the second of one pair is the first of the next.
+  let second = text.charCodeAt(0);
   for (let i = 0; i + MIN_SECRET_FRAGMENT <= text.length; i += 1) {
+    const first = second;
+    second = text.charCodeAt(i + 1);
+    if (pairs[pairSlot(first, second)] === 0) continue;
     // The first two characters as one number: most positions are ruled out without building a string.
-    if (!starts.has(text.charCodeAt(i) * 0x10000 + text.charCodeAt(i + 1))) continue;
+    if (!starts.has(first * 0x10000 + second)) continue;
     if (windows.has(text.slice(i, i + MIN_SECRET_FRAGMENT))) {
       hidden ??= new Uint8Array(text.length);
       hidden.fill(1, i, i + MIN_SECRET_FRAGMENT);
