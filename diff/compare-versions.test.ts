@@ -13,6 +13,10 @@ import { compareVersions, diffCommand, diffExitCode, formatDiffMarkdown } from '
 
 const KIT_TEXT = readFileSync(DOCUMENT_PATH, 'utf8');
 const KIT_ROOT = dirname(dirname(DOCUMENT_PATH));
+/** The document's own mfaType values, read from it: the tests name none of them. */
+const MFA_TYPES = (parse(KIT_TEXT) as { components: { schemas: { MfaType: { enum: string[] } } } }).components.schemas.MfaType
+  .enum;
+const LAST_MFA_TYPE = MFA_TYPES.at(-1) ?? '';
 let folder: string;
 
 /** Writes a version of the kit's document with `edit` applied to its MfaType schema; returns its path. */
@@ -59,8 +63,12 @@ describe('the execution check', () => {
     const report = await compareVersions(options(base, head));
     const [change] = report.changes;
     expect(change).toMatchObject({ kind: 'request-body-pattern-changed', clients: 'breaking', decidedBy: 'execution' });
-    // The request that shows it: a value BASE allows (GOOGLE_AUTH has an underscore), refused by HEAD's mock.
-    expect(change?.shown?.[0]?.request).toMatch(/^POST \/mfa\/enable \{"mfaType":"(GOOGLE_AUTH|MAGIC_LINK)"\}$/);
+    // The request that shows it: a value BASE allows with an underscore, which HEAD's pattern refuses.
+    const refused = MFA_TYPES.filter((value) => value.includes('_'));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.map((value) => `POST /mfa/enable ${JSON.stringify({ mfaType: value })}`)).toContain(
+      change?.shown?.[0]?.request,
+    );
     expect(change?.shown?.[0]?.status).toBe(422);
     expect(diffExitCode(report)).toBe(1);
   });
@@ -139,15 +147,17 @@ describe('the allow-list', () => {
         accepted: [
           {
             kind: 'request-body-enum-value-removed',
-            where: '#/components/schemas/MfaType/enum/2',
-            reason: 'PASSKEY is withdrawn',
+            where: `#/components/schemas/MfaType/enum/${MFA_TYPES.length - 1}`,
+            reason: `${LAST_MFA_TYPE} is withdrawn`,
           },
           { kind: 'operation-removed', where: '/paths/~1gone/get', reason: 'stale' },
         ],
       }),
     );
     const report = await compareVersions({ ...options(base, head), allowList: list, execute: false });
-    expect(report.changes).toMatchObject([{ kind: 'request-body-enum-value-removed', accepted: 'PASSKEY is withdrawn' }]);
+    expect(report.changes).toMatchObject([
+      { kind: 'request-body-enum-value-removed', accepted: `${LAST_MFA_TYPE} is withdrawn` },
+    ]);
     expect(report.unusedAllowances).toMatchObject([{ kind: 'operation-removed' }]);
     expect(diffExitCode(report)).toBe(0);
   });
@@ -192,7 +202,7 @@ describe('flashback-contract diff against git revisions', () => {
     const written = readFileSync(markdown, 'utf8');
     expect(written).toContain('### Breaks clients (frontends built against BASE): 1');
     expect(written).toContain(
-      '| POST /mfa/enable: request body (application/json), mfaType: enum value PASSKEY removed. | breaking | compatible | `request-body-enum-value-removed` `/paths/~1mfa~1enable/post/requestBody/content/application~1json/schema/properties/mfaType/enum/2` |',
+      `| POST /mfa/enable: request body (application/json), mfaType: enum value ${LAST_MFA_TYPE} removed. | breaking | compatible | \`request-body-enum-value-removed\` \`/paths/~1mfa~1enable/post/requestBody/content/application~1json/schema/properties/mfaType/enum/${MFA_TYPES.length - 1}\` |`,
     );
   });
 
@@ -201,14 +211,24 @@ describe('flashback-contract diff against git revisions', () => {
     const split = parse(KIT_TEXT) as { components: { schemas: Record<string, unknown> } };
     split.components.schemas.MfaType = { $ref: './parts/types.yaml#/MfaType' };
     writeFileSync(join(repo, 'split', 'api.yaml'), stringify(split));
-    writeFileSync(join(repo, 'split', 'parts', 'types.yaml'), stringify({ MfaType: { type: 'string', enum: ['GOOGLE_AUTH'] } }));
+    writeFileSync(
+      join(repo, 'split', 'parts', 'types.yaml'),
+      stringify({ MfaType: { type: 'string', enum: MFA_TYPES.slice(0, 1) } }),
+    );
     // More than the files a revision may write, none of them reached: they are never read.
     for (let i = 0; i < 210; i++) writeFileSync(join(repo, 'split', `unrelated-${i}.json`), '{}');
     git('add', 'split');
     git('commit', '-q', '-m', 'split');
-    writeFileSync(join(repo, 'split', 'parts', 'types.yaml'), stringify({ MfaType: { type: 'string', enum: ['MAGIC_LINK'] } }));
+    writeFileSync(
+      join(repo, 'split', 'parts', 'types.yaml'),
+      stringify({ MfaType: { type: 'string', enum: MFA_TYPES.slice(1, 2) } }),
+    );
     const outcome = await diffCommand(['HEAD:split/api.yaml', 'split/api.yaml', '--text-only'], {}, repo);
-    expect(outcome.lines).toContainEqual(expect.stringContaining('mfaType: enum ["GOOGLE_AUTH"] became ["MAGIC_LINK"].'));
+    expect(outcome.lines).toContainEqual(
+      expect.stringContaining(
+        `mfaType: enum ${JSON.stringify(MFA_TYPES.slice(0, 1))} became ${JSON.stringify(MFA_TYPES.slice(1, 2))}.`,
+      ),
+    );
     expect(outcome.exitCode).toBe(1);
   });
 
@@ -297,7 +317,7 @@ describe('flashback-contract diff against git revisions', () => {
               side: 'clients',
               caseKind: 'positive',
               caseId: 'x',
-              request: 'POST /x {"a":"GOOGLE_AUTH|<b>"}',
+              request: 'POST /x {"a":"A_B|<b>"}',
               status: 422,
               codes: [],
               problems: [],
@@ -306,7 +326,7 @@ describe('flashback-contract diff against git revisions', () => {
         },
       ],
     });
-    expect(shown).toContain('shown by `POST /x {"a":"GOOGLE_AUTH\\|<b>"}` → 422');
+    expect(shown).toContain('shown by `POST /x {"a":"A_B\\|<b>"}` → 422');
   });
 });
 
@@ -331,7 +351,7 @@ describe('the flashback-contract bundle', () => {
 });
 
 describe("the README's Markdown example", () => {
-  it('is what the diff renders for a HEAD that drops PASSKEY, against main in git', async () => {
+  it("is what the diff renders for a HEAD that drops the document's last mfaType (the README's PASSKEY), against main in git", async () => {
     const readme = readFileSync(join(KIT_ROOT, 'README.md'), 'utf8');
     const block = /<!-- diff-markdown:[^\n]*\n```markdown\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block, 'the README has a diff-markdown block').toBeDefined();
