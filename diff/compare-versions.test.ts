@@ -247,6 +247,7 @@ describe('flashback-contract diff against git revisions', () => {
     [['nope:api.yaml', 'api.yaml'], 'BASE nope:api.yaml: nope is not a revision of the git repository'],
     [['main:missing.yaml', 'api.yaml'], 'BASE main:missing.yaml: main has no file missing.yaml.'],
     [['--', '--output=x:api.yaml', 'api.yaml'], 'a revision cannot start with "-"'],
+    [['http://127.0.0.1:9/api.yaml', 'api.yaml'], 'is a URL; the diff reads files and REVISION:PATH only'],
     [['main:api.yaml'], 'diff takes two versions, BASE and HEAD; got 1.'],
     [['main:api.yaml', 'api.yaml', '--fail-on', 'servers'], '--fail-on takes any, clients, implementations; got "servers".'],
     [['main:api.yaml', 'api.yaml', '--report', ''], '--report was given an empty path.'],

@@ -96,6 +96,10 @@ async function locate(
       ...(asFile === DOCUMENT_PATH ? { kitPolicy: { path: GAP_POLICY_PATH, label: relative(cwd, GAP_POLICY_PATH) } } : {}),
     };
   }
+  // A URL has a colon too, but git would read its scheme as a revision: say what it is instead.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
+    throw new VersionUnreadable(`${spec} is a URL; the diff reads files and REVISION:PATH only (download the document first).`);
+  }
   const colon = spec.indexOf(':');
   if (colon <= 0 || colon === spec.length - 1) {
     throw new VersionUnreadable(`${spec} is not a file, nor a REVISION:PATH (such as origin/main:openapi/flashback.yaml).`);
