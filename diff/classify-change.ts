@@ -2,6 +2,7 @@
 // the security it asks for) and classifies it twice: for clients (frontends built against BASE) and for
 // implementations (backends built to BASE). Schema keywords are judged in schema-change.ts; this module knows the
 // OpenAPI around them.
+import { isPlainObject, toPointer } from '../engine/index.ts';
 import { type Effect, type SchemaChangeInput, schemaChange } from './schema-change.ts';
 import type { StructuralChange } from './structural-diff.ts';
 
@@ -42,20 +43,15 @@ const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'pat
 const OPERATION_ANNOTATIONS = new Set(['summary', 'description', 'tags', 'externalDocs', 'deprecated', 'x-codeSamples']);
 const PARAMETER_ANNOTATIONS = new Set(['description', 'example', 'examples', 'deprecated']);
 
-const pointerOf = (segments: Segments) =>
-  segments.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /** Follows local $refs ("#/components/…") in a bundled document; an external or unresolvable one stops the walk. */
 function deref(document: Json, value: unknown, seen = 0): unknown {
-  if (!isObject(value) || typeof value.$ref !== 'string' || seen > 50) return value;
+  if (!isPlainObject(value) || typeof value.$ref !== 'string' || seen > 50) return value;
   const ref = value.$ref;
   if (!ref.startsWith('#/')) return value;
   let node: unknown = document;
   for (const raw of ref.slice(2).split('/')) {
     const segment = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
-    node = isObject(node) || Array.isArray(node) ? (node as Json)[segment] : undefined;
+    node = isPlainObject(node) || Array.isArray(node) ? (node as Json)[segment] : undefined;
   }
   return deref(document, node, seen + 1);
 }
@@ -72,7 +68,7 @@ function valueAt(document: Json, segments: Segments, parameter?: { name: string;
       node = all.find((p) => p?.name === parameter.name && p?.in === parameter.in);
       continue;
     }
-    node = isObject(node) || Array.isArray(node) ? (node as Json)[String(segment)] : undefined;
+    node = isPlainObject(node) || Array.isArray(node) ? (node as Json)[String(segment)] : undefined;
   }
   return deref(document, node);
 }
@@ -153,9 +149,9 @@ export function classifyChanges(changes: readonly StructuralChange[], versions: 
       const to = change.after;
       out.push({
         kind: 'path-template-renamed',
-        where: pointerOf(['paths', to]),
-        base: `#${pointerOf(['paths', from])}`,
-        head: `#${pointerOf(['paths', to])}`,
+        where: toPointer(['paths', to]),
+        base: `#${toPointer(['paths', from])}`,
+        head: `#${toPointer(['paths', to])}`,
         sentence: `The path ${from} is now written ${to}: the same requests on the wire, but typed clients name the template (the generated paths type, openapi-fetch's calls) and must be renamed.`,
         clients: 'breaking',
         implementations: 'compatible',
@@ -182,7 +178,7 @@ export function classifyChanges(changes: readonly StructuralChange[], versions: 
 function operationParameters(document: Json, path: Segments): Json[] {
   const own = valueAt(document, path.slice(0, 4));
   const shared = valueAt(document, ['paths', String(path[1]), 'parameters']);
-  const list = (value: unknown) => (Array.isArray(value) ? value.map((p) => deref(document, p)).filter(isObject) : []);
+  const list = (value: unknown) => (Array.isArray(value) ? value.map((p) => deref(document, p)).filter(isPlainObject) : []);
   const mine = list(own);
   return [...mine, ...list(shared).filter((p) => !mine.some((o) => o.name === p.name && o.in === p.in))];
 }
@@ -192,7 +188,7 @@ function parameterIdentity(change: StructuralChange, versions: Versions): { name
   const { path } = change;
   if (path[0] !== 'paths' || path[3] !== 'parameters' || typeof path[4] !== 'number') return undefined;
   const value = path.length === 5 ? (change.after ?? change.before) : operationParameters(versions.base, path)[path[4]];
-  return isObject(value) ? { name: String(value.name), in: String(value.in) } : undefined;
+  return isPlainObject(value) ? { name: String(value.name), in: String(value.in) } : undefined;
 }
 
 /**
@@ -204,7 +200,11 @@ function sourcePointer(document: Json, segments: Segments, parameter?: { name: s
   let node: unknown = document;
   let pointer: (string | number)[] = [];
   const follow = () => {
-    for (let hops = 0; hops < 50 && isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/'); hops += 1) {
+    for (
+      let hops = 0;
+      hops < 50 && isPlainObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/');
+      hops += 1
+    ) {
       pointer = node.$ref
         .slice(2)
         .split('/')
@@ -219,7 +219,7 @@ function sourcePointer(document: Json, segments: Segments, parameter?: { name: s
   for (const [at, segment] of segments.entries()) {
     follow();
     if (at === 4 && segments[3] === 'parameters' && parameter) continue;
-    if (at === 3 && segment === 'parameters' && parameter && isObject(node)) {
+    if (at === 3 && segment === 'parameters' && parameter && isPlainObject(node)) {
       const own = (Array.isArray(node.parameters) ? node.parameters : []).findIndex(sameParameter);
       if (own >= 0) {
         pointer.push('parameters', own);
@@ -233,17 +233,23 @@ function sourcePointer(document: Json, segments: Segments, parameter?: { name: s
       node = (shared as unknown[])[index];
       continue;
     }
-    if (at === 3 && segment === 'security' && isObject(node) && node.security === undefined && document.security !== undefined) {
+    if (
+      at === 3 &&
+      segment === 'security' &&
+      isPlainObject(node) &&
+      node.security === undefined &&
+      document.security !== undefined
+    ) {
       pointer = ['security'];
       node = document.security;
       continue;
     }
-    if (!(isObject(node) || Array.isArray(node)) || !(String(segment) in node)) break;
+    if (!(isPlainObject(node) || Array.isArray(node)) || !(String(segment) in node)) break;
     node = (node as Json)[String(segment)];
     pointer.push(segment);
   }
   follow();
-  return `#${pointerOf(pointer)}`;
+  return `#${toPointer(pointer)}`;
 }
 
 /** A container added or removed whole, opened into its members so that each is classified on its own. */
@@ -259,7 +265,7 @@ function openContainers(change: StructuralChange): StructuralChange[] {
     (inOperation && path.length === 4 && (last === 'parameters' || last === 'responses')) ||
     (inOperation && last === 'content' && path.length <= 6) ||
     (inOperation && last === 'headers' && path.length === 6);
-  if (!opens || (!isObject(value) && !Array.isArray(value))) return [change];
+  if (!opens || (!isPlainObject(value) && !Array.isArray(value))) return [change];
   const members = Object.entries(value).filter(
     // A path item's own keys other than its methods (summary, servers) are not operations.
     ([key]) => !(path.length === 2 && !METHODS.has(key)),
@@ -275,7 +281,7 @@ function openContainers(change: StructuralChange): StructuralChange[] {
 
 /** A change inside one operation. */
 function operationChange(change: StructuralChange, rest: Segments, operation: string, versions: Versions): Found[] {
-  const where = pointerOf(change.path);
+  const where = toPointer(change.path);
   const make = (kind: string, phrase: string, verdict: Pick<DocumentChange, Side>): Found[] => [
     { kind, operation, where, sentence: `${operation}: ${phrase}.`, ...verdict },
   ];
@@ -307,11 +313,11 @@ function operationChange(change: StructuralChange, rest: Segments, operation: st
   if (typeof section === 'string' && (OPERATION_ANNOTATIONS.has(section) || section.startsWith('x-'))) {
     return make(
       `operation-${section}-${verb}`,
-      `${section} ${verb}${third === undefined ? '' : ` (${pointerOf(rest.slice(1))})`}`,
+      `${section} ${verb}${third === undefined ? '' : ` (${toPointer(rest.slice(1))})`}`,
       both('compatible'),
     );
   }
-  return make(`operation-${String(section)}-${verb}`, `${pointerOf(rest)} ${verb}`, both('unknown'));
+  return make(`operation-${String(section)}-${verb}`, `${toPointer(rest)} ${verb}`, both('unknown'));
 }
 
 function parameterChange(change: StructuralChange, rest: Segments, operation: string, versions: Versions): Found[] {
@@ -324,8 +330,8 @@ function parameterChange(change: StructuralChange, rest: Segments, operation: st
   const label = identity ? `${String(identity.in)} parameter ${String(identity.name)}` : `parameter ${index}`;
   const area = identity ? `${String(identity.in)}-parameter` : 'parameter';
   const where = identity
-    ? `${pointerOf(path.slice(0, 4))}/${String(identity.in)}:${String(identity.name)}${pointerOf(rest.slice(2))}`
-    : pointerOf(path);
+    ? `${toPointer(path.slice(0, 4))}/${String(identity.in)}:${String(identity.name)}${toPointer(rest.slice(2))}`
+    : toPointer(path);
   const make = (kind: string, phrase: string, verdict: Pick<DocumentChange, Side>): Found[] => [
     { kind: `${area}-${kind}`, operation, where, sentence: `${operation}: ${label}: ${phrase}.`, ...verdict },
   ];
@@ -386,7 +392,7 @@ function requestBodyChange(change: StructuralChange, rest: Segments, operation: 
   const [section, mediaType, field] = rest;
   if (section === undefined) {
     if (action === 'add') {
-      const required = isObject(change.after) && change.after.required === true;
+      const required = isPlainObject(change.after) && change.after.required === true;
       return make('added', required ? ' added, required' : ' added, optional', verdicts(required ? 'both' : 'widen', 'request'));
     }
     return make(
@@ -476,7 +482,7 @@ function responseChange(change: StructuralChange, rest: Segments, operation: str
   if (section === 'headers' && typeof name === 'string') {
     const header = `header ${name}`;
     if (field === undefined) {
-      const required = isObject(change.after) && change.after.required === true;
+      const required = isPlainObject(change.after) && change.after.required === true;
       if (action === 'add') {
         return make('header-added', `: ${header} added${required ? ', required' : ''}`, {
           clients: 'compatible',
@@ -522,7 +528,7 @@ function securityChange(versions: Versions, path: string, method: string, operat
     return security.map(
       (requirement) =>
         new Map(
-          Object.entries(isObject(requirement) ? requirement : {}).map(([scheme, scopes]) => [
+          Object.entries(isPlainObject(requirement) ? requirement : {}).map(([scheme, scopes]) => [
             scheme,
             Array.isArray(scopes) ? scopes.map(String) : [],
           ]),
@@ -552,7 +558,7 @@ function securityChange(versions: Versions, path: string, method: string, operat
       {
         kind: 'security-changed',
         operation,
-        where: pointerOf(['paths', path, method, 'security']),
+        where: toPointer(['paths', path, method, 'security']),
         sentence: `${operation}: its security was rewritten (${show(base)} to ${show(head)}) and accepts the same credentials.`,
         ...both('compatible'),
       },
@@ -562,7 +568,7 @@ function securityChange(versions: Versions, path: string, method: string, operat
     {
       kind: clientsBreak ? 'security-requirement-added' : 'security-requirement-removed',
       operation,
-      where: pointerOf(['paths', path, method, 'security']),
+      where: toPointer(['paths', path, method, 'security']),
       sentence: `${operation}: the credentials it asks for changed from ${show(base)} to ${show(head)}.`,
       clients: clientsBreak ? 'breaking' : 'compatible',
       implementations: 'breaking',
@@ -573,7 +579,7 @@ function securityChange(versions: Versions, path: string, method: string, operat
 /** A change outside the operations: servers, security schemes, the document's metadata. */
 function documentChange(change: StructuralChange, versions: Versions): Found[] {
   const [area, key, field] = change.path;
-  const where = pointerOf(change.path);
+  const where = toPointer(change.path);
   const verb = change.action === 'add' ? 'added' : change.action === 'remove' ? 'removed' : 'changed';
   const make = (kind: string, sentence: string, verdict: Pick<DocumentChange, Side>): Found[] => [
     { kind, where, sentence, ...verdict },
@@ -612,7 +618,7 @@ function documentChange(change: StructuralChange, versions: Versions): Found[] {
     return [
       {
         kind: 'security-scheme-changed',
-        where: pointerOf(['components', 'securitySchemes', field]),
+        where: toPointer(['components', 'securitySchemes', field]),
         sentence: `The security scheme ${field} changed how credentials are sent (its type, scheme, place or name): every operation that asks for it changes.`,
         ...both('breaking'),
       },
